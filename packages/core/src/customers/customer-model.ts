@@ -1,0 +1,124 @@
+// The kernel's customer model: the attributes (built-in and contributed by plugins) and the columnar
+// table they are computed into. Loading and upserting go through here so that plugins hear
+// `customer.upserted` and segment strategies see one consistent table.
+import type { Kernel } from '../kernel/kernel.js';
+import type { SegmentMemberships } from '../kernel/points.js';
+import { customerSchema, type Customer, type CustomerInput } from '../model/customer.js';
+import { customerAttributes, AttributeRegistry, type AttributeSource } from '../attributes/index.js';
+import { ColumnarTable, type UpsertResult } from '../table/index.js';
+import { KequnError } from '../kernel/errors.js';
+import { formatZodIssues } from '../kernel/manifest.js';
+
+/**
+ * Identifiers (C2 personal information) that no segment rule needs. They stay out of the
+ * segmentation table — it holds no names, phone or ID numbers — and are read, masked, from the store.
+ */
+export const identifierAttributeIds: readonly string[] = Object.freeze([
+  'customer.id',
+  'profile.name',
+  'profile.phone',
+  'profile.idNumber',
+]);
+
+export interface LoadOptions {
+  /** The date attribute values are computed for (ages, maturities, consent expiry). */
+  asOf: string;
+  onProgress?: (loaded: number) => void;
+  /** How many customers between two progress calls. */
+  progressEvery?: number;
+}
+
+export class CustomerModel {
+  /** Attributes available to rules: the built-in ones and any the bank registers at run time. */
+  readonly attributes = new AttributeRegistry<Customer>();
+  #table: ColumnarTable<Customer> | undefined;
+
+  constructor(private readonly kernel: Kernel) {
+    for (const source of customerAttributes) {
+      if (!identifierAttributeIds.includes(source.id)) this.attributes.register(source, { owner: 'core' });
+    }
+  }
+
+  get loaded(): boolean {
+    return this.#table !== undefined;
+  }
+
+  get table(): ColumnarTable<Customer> {
+    if (this.#table === undefined) {
+      throw new KequnError(
+        'KQ_CUSTOMERS_NOT_LOADED',
+        'No customers are loaded yet. Call customerModel.load(customers, { asOf }) first.',
+      );
+    }
+    return this.#table;
+  }
+
+  /**
+   * Every attribute source the table is built from: the registry's plus those plugins contribute
+   * (activating those plugins). A plugin that fails to activate is skipped and reported by the kernel.
+   */
+  async attributeSources(): Promise<AttributeSource<Customer>[]> {
+    const contributed = await this.kernel.attributes.all();
+    const sources: AttributeSource<Customer>[] = [...this.attributes.list()];
+    for (const { declaration, implementation } of contributed) {
+      sources.push({ ...declaration, read: (customer, context) => implementation.read(customer, context) });
+    }
+    return sources;
+  }
+
+  /**
+   * Builds the table from a stream of customers. They are trusted to be valid `Customer` values:
+   * validate at the edge where they enter (an import, an API call) with `customerSchema` or `upsert`.
+   */
+  async load(customers: Iterable<Customer>, options: LoadOptions): Promise<ColumnarTable<Customer>> {
+    const sources = await this.attributeSources();
+    const every = options.progressEvery ?? 10_000;
+    const onProgress = options.onProgress;
+    let line = 0;
+    function* counted(): Generator<Customer> {
+      for (const customer of customers) {
+        line += 1;
+        yield customer;
+        if (onProgress !== undefined && line % every === 0) onProgress(line);
+      }
+    }
+    const table = ColumnarTable.build(sources, counted(), { idOf: (customer) => customer.id, asOf: options.asOf });
+    onProgress?.(line);
+    this.#table = table;
+    this.kernel.events.emit('customers.loaded', { count: table.liveCount, asOf: options.asOf });
+    return table;
+  }
+
+  /** Inserts or updates one customer in place and tells plugins what changed. */
+  upsert(input: CustomerInput): UpsertResult {
+    const customer = parseCustomer(input, `customer "${String((input as { id?: unknown }).id)}"`);
+    const table = this.table;
+    const result = table.upsert(customer);
+    this.kernel.events.emit('customer.upserted', {
+      customerId: customer.id,
+      customer,
+      inserted: result.inserted,
+      changes: result.changes,
+      asOf: table.asOf,
+    });
+    return result;
+  }
+
+  remove(customerId: string): boolean {
+    const removed = this.table.remove(customerId);
+    if (removed) this.kernel.events.emit('customer.removed', { customerId });
+    return removed;
+  }
+
+  /** Runs a segment strategy over the table (activating its plugin on first use). */
+  async evaluate(strategyId: string): Promise<SegmentMemberships> {
+    const strategy = await this.kernel.segmentStrategies.get(strategyId);
+    return strategy.evaluate(this.table);
+  }
+}
+
+function parseCustomer(input: CustomerInput, where: string): Customer {
+  const result = customerSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new KequnError('KQ_CUSTOMER_INVALID', `${where} is invalid: ${formatZodIssues(result.error)}.`);
+}

@@ -1,0 +1,12 @@
+// The kernel is isomorphic: it compiles without DOM or Node typings. These are the only host
+// globals it relies on, all present in browsers, Node, Deno and workers alike.
+declare const console: {
+  debug(...data: unknown[]): void;
+  info(...data: unknown[]): void;
+  warn(...data: unknown[]): void;
+  error(...data: unknown[]): void;
+};
+declare function setTimeout(handler: () => void, timeout?: number): unknown;
+declare function clearTimeout(id: unknown): void;
+declare function queueMicrotask(callback: () => void): void;
+declare function structuredClone<T>(value: T): T;
