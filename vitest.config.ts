@@ -1,12 +1,10 @@
-// One Vitest run for the whole monorepo. Packages resolve to their TypeScript sources through
-// the "@kequn/source" export condition, so tests never depend on a stale build.
+// One Vitest run for the whole monorepo. Workspace packages resolve to their TypeScript sources
+// through the "@kequn/source" export condition, so tests never depend on a stale build.
 import { defineConfig } from 'vitest/config';
 
-const sourceConditions = ['@kequn/source', 'module', 'node', 'import', 'default'];
-
 export default defineConfig({
-  resolve: { conditions: sourceConditions },
-  ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@kequn/source'] } },
+  resolve: { conditions: ['@kequn/source', 'module', 'browser', 'development|production'] },
+  ssr: { resolve: { conditions: ['@kequn/source', 'module', 'node', 'development|production'] } },
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [

@@ -25,7 +25,10 @@ function tally(testModules: ReadonlyArray<TestModule>): Tally {
 }
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<unknown>,
+  ): void {
     const counts = tally(testModules);
     counts.failed += unhandledErrors.length;
     const line = `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;

@@ -1,14 +1,30 @@
 // `kequn demo`: generates the synthetic bank, boots the kernel with the tiering and featured-group
 // plugins, tiers and groups every customer, and reports the shape of the book.
-import { createKernel, CustomerModel, type Bitset, type Kernel } from '@kequn/core';
+import {
+  createKernel,
+  CustomerModel,
+  type Bitset,
+  type Customer,
+  type Kernel,
+  type KequnStore,
+} from '@kequn/core';
 import { createSyntheticBank } from '@kequn/testing';
-import { tieringPlugin } from '@kequn/plugin-tiering';
+import { tableAsOf, valueMigrationMatrix, type MigrationMatrix } from '@kequn/segments';
+import { bookSummary, type BookSummary } from '@kequn/books';
+import { tieringPlugin, TIER_ATTRIBUTE } from '@kequn/plugin-tiering';
 import { featuredGroupsPlugin } from '@kequn/plugin-featured-groups';
+import { abcdPlugin } from '@kequn/plugin-abcd';
+import { dormantPlugin } from '@kequn/plugin-dormant';
+import { holdsDemoBank, storedCustomers, writeThrough } from './demo-bank.js';
 
 export interface DemoOptions {
   customers: number;
   seed: number;
   asOf: string;
+  /** The earlier date of the tier migration matrix; six months before `asOf` by default. */
+  migrationFrom?: string;
+  /** Where the bank is kept between runs; without one, nothing is kept. */
+  store?: KequnStore;
   /** Called every `progressEvery` customers while the table is built. */
   onProgress?: (loaded: number, total: number) => void;
 }
@@ -24,27 +40,47 @@ export interface SegmentRow {
 
 export interface DemoReport {
   customers: number;
+  /** Where the customers came from: generated now (and written to the store), or read back from it. */
+  source: 'generated' | 'generated-and-stored' | 'store';
   totalAum: number;
   /** Share of AUM held by the richest 20% of customers. */
   top20AumShare: number;
   tiers: SegmentRow[];
   featuredGroups: SegmentRow[];
+  /** ABCD intent classes (ABCD 分类). */
+  abcd: SegmentRow[];
+  /** Dormant customers (休眠客户). */
+  dormant: SegmentRow[];
+  /** Tier migration between `migrationFrom` and `asOf`. */
+  tierMigration: MigrationMatrix;
+  /** Bank-wide KPIs of the managed books over the six months up to `asOf`. */
+  books: BookSummary;
+  /** Memory held by the columnar customer table (typed arrays, dictionaries, id index). */
+  tableBytes: number;
   timings: { generateAndLoadMs: number; segmentMs: number };
 }
 
 const AUM_ATTRIBUTE = 'assets.currentAum';
 
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
-  const bank = createSyntheticBank({ seed: options.seed, customers: options.customers, asOf: options.asOf });
-  const kernel = createKernel({ plugins: [tieringPlugin, featuredGroupsPlugin] });
+  const bank = createSyntheticBank({
+    seed: options.seed,
+    customers: options.customers,
+    asOf: options.asOf,
+  });
+  const kernel = createKernel({
+    plugins: [tieringPlugin, featuredGroupsPlugin, abcdPlugin, dormantPlugin],
+  });
   try {
     await kernel.start();
     const model = new CustomerModel(kernel);
     const loadStarted = performance.now();
-    await model.load(bank.customers(), {
-      asOf: options.asOf,
-      onProgress: (loaded) => options.onProgress?.(loaded, options.customers),
-    });
+    const load = (customers: Iterable<Customer> | AsyncIterable<Customer>) =>
+      model.load(customers, {
+        asOf: options.asOf,
+        onProgress: (loaded) => options.onProgress?.(loaded, options.customers),
+      });
+    const source = await loadBank(options, bank, load);
     const generateAndLoadMs = performance.now() - loadStarted;
 
     const segmentStarted = performance.now();
@@ -52,19 +88,56 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const totalAum = sum(aum, undefined);
     const tiers = await segmentRows(model, kernel, 'tiering', aum, totalAum);
     const featuredGroups = await segmentRows(model, kernel, 'featured-groups', aum, totalAum);
+    const abcd = await segmentRows(model, kernel, 'abcd', aum, totalAum);
+    const dormant = await segmentRows(model, kernel, 'dormant', aum, totalAum);
     const segmentMs = performance.now() - segmentStarted;
+
+    const migrationFrom = options.migrationFrom ?? monthsBefore(options.asOf, 6);
+    const earlier = tableAsOf(await model.attributeSources(), bank.customers(), migrationFrom);
+    const tierMigration = valueMigrationMatrix(earlier, model.table, TIER_ATTRIBUTE);
+    const books = bookSummary({
+      customers: bank.customers(),
+      period: { from: nextDay(migrationFrom), to: options.asOf },
+    });
 
     return {
       customers: model.table.liveCount,
+      source,
       totalAum,
       top20AumShare: topShare(aum, 0.2),
       tiers,
       featuredGroups,
+      abcd,
+      dormant,
+      tierMigration,
+      books,
+      tableBytes: model.table.memoryBytes(),
       timings: { generateAndLoadMs, segmentMs },
     };
   } finally {
     await kernel.dispose();
   }
+}
+
+async function loadBank(
+  options: DemoOptions,
+  bank: ReturnType<typeof createSyntheticBank>,
+  load: (customers: Iterable<Customer> | AsyncIterable<Customer>) => Promise<unknown>,
+): Promise<DemoReport['source']> {
+  const store = options.store;
+  if (store === undefined) {
+    await load(bank.customers());
+    return 'generated';
+  }
+  const key = { seed: options.seed, customers: options.customers, asOf: options.asOf };
+  if (await holdsDemoBank(store, key)) {
+    await load(storedCustomers(store));
+    return 'store';
+  }
+  await store.transaction(async (tx) => {
+    await load(writeThrough(tx, bank, key));
+  });
+  return 'generated-and-stored';
 }
 
 function aumByRow(model: CustomerModel): Float64Array {
@@ -110,6 +183,19 @@ function sum(values: Float64Array, members: Bitset | undefined): number {
   }
   for (const index of members) total += values[index] ?? 0;
   return total;
+}
+
+/** The last day of the month `months` before the month of `isoDate`. */
+export function monthsBefore(isoDate: string, months: number): string {
+  const [year, month] = isoDate.split('-').map(Number);
+  const endOfMonth = new Date(Date.UTC(year ?? 1970, (month ?? 1) - months, 0));
+  return endOfMonth.toISOString().slice(0, 10);
+}
+
+function nextDay(isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
 }
 
 /** Share of the total held by the top `fraction` of rows (the 二八法则 check). */

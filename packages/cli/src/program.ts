@@ -3,6 +3,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { runDemo } from './demo.js';
 import { demoText, type Locale } from './format.js';
+import { registerBookCommands } from './commands/books.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerExportBankCommand } from './commands/export-bank.js';
+import { openStoreAt } from './store-location.js';
 
 function positiveInteger(name: string) {
   return (value: string): number => {
@@ -15,7 +19,11 @@ function positiveInteger(name: string) {
 }
 
 function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+  // Date.parse rolls 2026-02-30 over to 2 March, so only a date that survives the round trip is real.
+  const parsed = Date.parse(value);
+  const onTheCalendar =
+    !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === value;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !onTheCalendar) {
     throw new InvalidArgumentError(`expected a date as YYYY-MM-DD, got "${value}".`);
   }
   return value;
@@ -29,7 +37,11 @@ function locale(value: string): Locale {
 function progressBar(enabled: boolean) {
   if (!enabled) return { update: () => {}, stop: () => {} };
   const bar = new SingleBar(
-    { format: '{bar} {percentage}% | {value}/{total} customers | {rate} customers/s', hideCursor: true, etaBuffer: 50 },
+    {
+      format: '{bar} {percentage}% | {value}/{total} customers | {rate} customers/s',
+      hideCursor: true,
+      etaBuffer: 50,
+    },
     Presets.shades_classic,
   );
   const started = performance.now();
@@ -63,23 +75,50 @@ export function createProgram(output: { write(text: string): void } = process.st
     .option('--locale <locale>', 'zh-CN or en', locale, 'zh-CN')
     .option('--json', 'print the report as JSON')
     .option('--no-progress', 'do not draw a progress bar')
-    .action(async (options: { customers: number; seed: number; asOf: string; locale: Locale; json?: boolean; progress: boolean }) => {
-      const bar = progressBar(options.progress && process.stderr.isTTY === true && options.json !== true);
-      const report = await runDemo({
-        customers: options.customers,
-        seed: options.seed,
-        asOf: options.asOf,
-        onProgress: (loaded, total) => bar.update(loaded, total),
-      }).finally(() => bar.stop());
-      const peakRss = process.resourceUsage().maxRSS * 1024;
-      if (options.json === true) {
-        output.write(`${JSON.stringify({ ...report, peakRssBytes: peakRss }, null, 2)}\n`);
-        return;
-      }
-      output.write(`${demoText(report, options.locale)}\n`);
-      const mb = (peakRss / 1024 / 1024).toFixed(0);
-      output.write(options.locale === 'zh-CN' ? `峰值内存 ${mb} MB。\n` : `Peak memory ${mb} MB.\n`);
-    });
+    .option(
+      '--store <location>',
+      'where the bank is kept between runs: sqlite:<path>, postgres://…, memory: (default ./.kequn/kequn.db)',
+    )
+    .option('--no-store', 'keep nothing; generate the bank in memory only')
+    .action(
+      async (options: {
+        customers: number;
+        seed: number;
+        asOf: string;
+        locale: Locale;
+        json?: boolean;
+        progress: boolean;
+        store?: string | false;
+      }) => {
+        const bar = progressBar(
+          options.progress && process.stderr.isTTY === true && options.json !== true,
+        );
+        const store = options.store === false ? undefined : await openStoreAt(options.store);
+        const report = await runDemo({
+          customers: options.customers,
+          seed: options.seed,
+          asOf: options.asOf,
+          ...(store === undefined ? {} : { store }),
+          onProgress: (loaded, total) => bar.update(loaded, total),
+        }).finally(async () => {
+          bar.stop();
+          await store?.close();
+        });
+        const peakRss = process.resourceUsage().maxRSS * 1024;
+        if (options.json === true) {
+          output.write(`${JSON.stringify({ ...report, peakRssBytes: peakRss }, null, 2)}\n`);
+          return;
+        }
+        output.write(`${demoText(report, options.locale)}\n`);
+        const mb = (peakRss / 1024 / 1024).toFixed(0);
+        output.write(
+          options.locale === 'zh-CN' ? `峰值内存 ${mb} MB。\n` : `Peak memory ${mb} MB.\n`,
+        );
+      },
+    );
 
+  registerImportCommand(program, output);
+  registerExportBankCommand(program, output);
+  registerBookCommands(program, output);
   return program;
 }

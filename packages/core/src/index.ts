@@ -73,11 +73,7 @@ export {
   type LogRecord,
   type LogLevel,
 } from './kernel/logger.js';
-export {
-  MemoryStateStorage,
-  type StateStorage,
-  type PluginState,
-} from './kernel/state.js';
+export { MemoryStateStorage, type StateStorage, type PluginState } from './kernel/state.js';
 export { KequnError, isKequnError, describeError, type KequnErrorCode } from './kernel/errors.js';
 export { Bitset } from './kernel/bitset.js';
 
@@ -88,3 +84,4 @@ export * from './attributes/index.js';
 export * from './table/index.js';
 export * from './customers/customer-model.js';
 export * from './customers/memberships.js';
+export * from './storage/index.js';

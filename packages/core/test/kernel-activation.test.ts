@@ -16,7 +16,10 @@ function strategy(): SegmentStrategy {
   return { segments: () => [], evaluate: () => new Map() };
 }
 
-function segmentPlugin(id: string, options: { dependsOn?: string[]; onActivate?: () => void | Promise<void> } = {}) {
+function segmentPlugin(
+  id: string,
+  options: { dependsOn?: string[]; onActivate?: () => void | Promise<void> } = {},
+) {
   return definePlugin({
     id,
     version: '1.0.0',
@@ -37,11 +40,16 @@ function silentKernel(records: LogRecord[] = []) {
 describe('lazy activation', () => {
   it('activates a plugin only when one of its contributions is first used', async () => {
     const activate = vi.fn();
-    const kernel = createKernel({ ...silentKernel(), plugins: [segmentPlugin('tiering', { onActivate: activate })] });
+    const kernel = createKernel({
+      ...silentKernel(),
+      plugins: [segmentPlugin('tiering', { onActivate: activate })],
+    });
     await kernel.start();
     expect(activate).not.toHaveBeenCalled();
     expect(kernel.plugin('tiering').state).toBe('registered');
-    expect(kernel.segmentStrategies.list().map((entry) => entry.declaration.id)).toEqual(['tiering']);
+    expect(kernel.segmentStrategies.list().map((entry) => entry.declaration.id)).toEqual([
+      'tiering',
+    ]);
 
     await kernel.segmentStrategies.get('tiering');
     expect(activate).toHaveBeenCalledTimes(1);
@@ -53,7 +61,10 @@ describe('lazy activation', () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     const activate = vi.fn(() => gate);
-    const kernel = createKernel({ ...silentKernel(), plugins: [segmentPlugin('tiering', { onActivate: activate })] });
+    const kernel = createKernel({
+      ...silentKernel(),
+      plugins: [segmentPlugin('tiering', { onActivate: activate })],
+    });
     const first = kernel.segmentStrategies.get('tiering');
     const second = kernel.segmentStrategies.get('tiering');
     const third = kernel.activate('tiering');
@@ -65,7 +76,13 @@ describe('lazy activation', () => {
 
   it('activates onStartup plugins on start', async () => {
     const activate = vi.fn();
-    const plugin = definePlugin({ id: 'boot', version: '1.0.0', engines, activationEvents: ['onStartup'], activate });
+    const plugin = definePlugin({
+      id: 'boot',
+      version: '1.0.0',
+      engines,
+      activationEvents: ['onStartup'],
+      activate,
+    });
     const kernel = createKernel({ ...silentKernel(), plugins: [plugin] });
     await kernel.start();
     expect(activate).toHaveBeenCalledOnce();
@@ -73,7 +90,9 @@ describe('lazy activation', () => {
 
   it('explains an unknown contribution, listing the known ones', async () => {
     const kernel = createKernel({ ...silentKernel(), plugins: [segmentPlugin('tiering')] });
-    await expect(kernel.segmentStrategies.get('tierng')).rejects.toThrow(/No plugin contributes segmentStrategies "tierng".*"tiering"/);
+    await expect(kernel.segmentStrategies.get('tierng')).rejects.toThrow(
+      /No plugin contributes segmentStrategies "tierng".*"tiering"/,
+    );
   });
 
   it('reports a declared contribution that activate() never registered', async () => {
@@ -121,14 +140,19 @@ describe('dependencies', () => {
 
   it('refuses a plugin that depends on itself', () => {
     const kernel = createKernel(silentKernel());
-    expect(() => kernel.registerPlugin(segmentPlugin('selfish', { dependsOn: ['selfish'] }))).toThrow(
-      /selfish → selfish/,
-    );
+    expect(() =>
+      kernel.registerPlugin(segmentPlugin('selfish', { dependsOn: ['selfish'] })),
+    ).toThrow(/selfish → selfish/);
   });
 
   it('fails a plugin whose required dependency is not registered, naming it', async () => {
-    const kernel = createKernel({ ...silentKernel(), plugins: [segmentPlugin('orphan', { dependsOn: ['ghost'] })] });
-    await expect(kernel.segmentStrategies.get('orphan')).rejects.toThrow(/depends on "ghost", which is not registered/);
+    const kernel = createKernel({
+      ...silentKernel(),
+      plugins: [segmentPlugin('orphan', { dependsOn: ['ghost'] })],
+    });
+    await expect(kernel.segmentStrategies.get('orphan')).rejects.toThrow(
+      /depends on "ghost", which is not registered/,
+    );
   });
 
   it('gives a plugin the exports of its dependencies', async () => {
@@ -162,20 +186,29 @@ describe('activation failures', () => {
     const kernel = createKernel({
       ...silentKernel(records),
       plugins: [
-        segmentPlugin('broken', { onActivate: () => Promise.reject(new Error('warehouse unreachable')) }),
+        segmentPlugin('broken', {
+          onActivate: () => Promise.reject(new Error('warehouse unreachable')),
+        }),
         segmentPlugin('dependant', { dependsOn: ['broken'] }),
         segmentPlugin('healthy'),
       ],
     });
-    kernel.events.on('plugin.failed', (event) => void failures.push(`${event.pluginId}:${event.dependants.join(',')}`));
+    kernel.events.on(
+      'plugin.failed',
+      (event) => void failures.push(`${event.pluginId}:${event.dependants.join(',')}`),
+    );
 
-    await expect(kernel.segmentStrategies.get('broken')).rejects.toThrow(/"broken" failed to activate: warehouse unreachable/);
+    await expect(kernel.segmentStrategies.get('broken')).rejects.toThrow(
+      /"broken" failed to activate: warehouse unreachable/,
+    );
     expect(kernel.plugin('broken').state).toBe('failed');
     expect(kernel.plugin('broken').error?.hook).toBe('activate');
 
     const dependantError = await kernel.segmentStrategies.get('dependant').catch((e: unknown) => e);
     expect(isKequnError(dependantError, 'KQ_PLUGIN_DEPENDENCY_FAILED')).toBe(true);
-    expect((dependantError as Error).message).toMatch(/dependency "broken" failed: .*warehouse unreachable/);
+    expect((dependantError as Error).message).toMatch(
+      /dependency "broken" failed: .*warehouse unreachable/,
+    );
 
     await expect(kernel.segmentStrategies.get('healthy')).resolves.toBeDefined();
     expect(failures).toContain('broken:dependant');
@@ -214,7 +247,10 @@ describe('activation failures', () => {
           throw new Error(`${id} is broken`);
         },
       });
-    const tolerant = createKernel({ ...silentKernel(), plugins: [failing('optional-thing', 'continue')] });
+    const tolerant = createKernel({
+      ...silentKernel(),
+      plugins: [failing('optional-thing', 'continue')],
+    });
     await expect(tolerant.start()).resolves.toBeUndefined();
 
     const strict = createKernel({ ...silentKernel(), plugins: [failing('core-thing', 'abort')] });
@@ -252,7 +288,9 @@ describe('registration checks', () => {
       error = caught;
     }
     expect(isKequnError(error, 'KQ_PLUGIN_ENGINE_INCOMPATIBLE')).toBe(true);
-    expect((error as Error).message).toMatch(/"future" 3\.0\.0 requires Kequn \^2\.0\.0.*implements 1\.0\.0/);
+    expect((error as Error).message).toMatch(
+      /"future" 3\.0\.0 requires Kequn \^2\.0\.0.*implements 1\.0\.0/,
+    );
   });
 
   it('refuses a duplicate plugin id', () => {
@@ -268,7 +306,9 @@ describe('registration checks', () => {
       engines,
       contributes: { segmentStrategies: [{ id: 'tiering', label }] },
     });
-    expect(() => kernel.registerPlugin(impostor)).toThrow(/"impostor" contributes segmentStrategies "tiering", which plugin "tiering" already contributes/);
+    expect(() => kernel.registerPlugin(impostor)).toThrow(
+      /"impostor" contributes segmentStrategies "tiering", which plugin "tiering" already contributes/,
+    );
   });
 
   it('refuses registering an implementation the manifest does not declare', async () => {
@@ -283,7 +323,9 @@ describe('registration checks', () => {
       },
     });
     const kernel = createKernel({ ...silentKernel(), plugins: [sneaky] });
-    await expect(kernel.start()).rejects.toThrow(/registers segmentStrategies "undeclared" but its manifest does not declare it/);
+    await expect(kernel.start()).rejects.toThrow(
+      /registers segmentStrategies "undeclared" but its manifest does not declare it/,
+    );
   });
 
   it('refuses an implementation that lacks the methods of its point', async () => {
@@ -293,7 +335,9 @@ describe('registration checks', () => {
       engines,
       contributes: { segmentStrategies: [{ id: 'lazy', label }] },
       activate(context) {
-        context.contribute(segmentStrategiesPoint, 'lazy', { segments: () => [] } as unknown as SegmentStrategy);
+        context.contribute(segmentStrategiesPoint, 'lazy', {
+          segments: () => [],
+        } as unknown as SegmentStrategy);
       },
     });
     const kernel = createKernel({ ...silentKernel(), plugins: [lazy] });
@@ -305,7 +349,9 @@ describe('registration checks', () => {
       id: 'configurable',
       version: '1.0.0',
       engines,
-      settings: z.object({ thresholds: z.object({ effective: z.number().positive() }).default({ effective: 10_000 }) }),
+      settings: z.object({
+        thresholds: z.object({ effective: z.number().positive() }).default({ effective: 10_000 }),
+      }),
     });
     const kernel = createKernel(silentKernel());
     let error: unknown;
@@ -315,7 +361,9 @@ describe('registration checks', () => {
       error = caught;
     }
     expect(isKequnError(error, 'KQ_PLUGIN_SETTINGS_INVALID')).toBe(true);
-    expect((error as Error).message).toMatch(/Settings for plugin "configurable" are invalid: thresholds\.effective: /);
+    expect((error as Error).message).toMatch(
+      /Settings for plugin "configurable" are invalid: thresholds\.effective: /,
+    );
   });
 
   it('applies settings defaults and freezes them', async () => {

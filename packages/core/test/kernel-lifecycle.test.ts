@@ -41,9 +41,11 @@ describe('disposables', () => {
     const store = new DisposableStore();
     const survivor = vi.fn();
     store.add(toDisposable(survivor));
-    store.add(toDisposable(() => {
-      throw new Error('stuck');
-    }));
+    store.add(
+      toDisposable(() => {
+        throw new Error('stuck');
+      }),
+    );
     await expect(store.dispose()).rejects.toThrow('stuck');
     expect(survivor).toHaveBeenCalledOnce();
   });
@@ -75,7 +77,10 @@ describe('events', () => {
         });
       },
     });
-    const kernel = createKernel({ plugins: [noisy], logSink: (record) => void records.push(record) });
+    const kernel = createKernel({
+      plugins: [noisy],
+      logSink: (record) => void records.push(record),
+    });
     await kernel.start();
     kernel.events.on('tier.changed', (event) => void received.push(event.customerId));
     kernel.events.emit('tier.changed', {
@@ -96,9 +101,12 @@ describe('events', () => {
     const errors: string[] = [];
     const emitter = new Emitter<string>('async', (error) => void errors.push(error.message));
     const other = vi.fn();
-    emitter.event(async () => {
-      throw new Error('late failure');
-    }, { owner: 'async-plugin' });
+    emitter.event(
+      async () => {
+        throw new Error('late failure');
+      },
+      { owner: 'async-plugin' },
+    );
     emitter.event(other);
     emitter.fire('x');
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -116,7 +124,13 @@ describe('deactivation', () => {
       version: '1.0.0',
       engines,
       contributes: { segmentStrategies: [{ id: 'tiering', label }] },
-      services: [defineService({ token: cacheToken, scope: 'plugin', factory: () => ({ dispose: disposed }) })],
+      services: [
+        defineService({
+          token: cacheToken,
+          scope: 'plugin',
+          factory: () => ({ dispose: disposed }),
+        }),
+      ],
       activate(context) {
         const strategy: SegmentStrategy = { segments: () => [], evaluate: () => new Map() };
         context.segmentStrategies.register('tiering', strategy);
@@ -150,7 +164,9 @@ describe('deactivation', () => {
         activationEvents: ['onStartup'],
         deactivate: () => void order.push(id),
       });
-    const kernel = createKernel({ plugins: [make('base'), make('middle', ['base']), make('top', ['middle'])] });
+    const kernel = createKernel({
+      plugins: [make('base'), make('middle', ['base']), make('top', ['middle'])],
+    });
     await kernel.start();
     await kernel.deactivate('base');
     expect(order).toEqual(['top', 'middle', 'base']);
@@ -166,14 +182,19 @@ describe('deactivation', () => {
       disposeTimeoutMs: 50,
       activationEvents: ['onStartup'],
       activate(context) {
-        context.subscriptions.add(toDisposable(async () => {
-          await new Promise((resolve) => setTimeout(resolve, 10));
-          slowDisposed();
-        }));
+        context.subscriptions.add(
+          toDisposable(async () => {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+            slowDisposed();
+          }),
+        );
         context.subscriptions.add(toDisposable(() => new Promise<void>(() => {})));
       },
     });
-    const kernel = createKernel({ plugins: [plugin], logSink: (record) => void records.push(record) });
+    const kernel = createKernel({
+      plugins: [plugin],
+      logSink: (record) => void records.push(record),
+    });
     await kernel.start();
     await kernel.deactivate('slow');
     expect(kernel.plugin('slow').state).toBe('inactive');
@@ -184,7 +205,12 @@ describe('deactivation', () => {
   it('unregistering a plugin removes its declarations', async () => {
     const kernel = createKernel();
     const registration = kernel.registerPlugin(
-      definePlugin({ id: 'temp', version: '1.0.0', engines, contributes: { segmentStrategies: [{ id: 'temp', label }] } }),
+      definePlugin({
+        id: 'temp',
+        version: '1.0.0',
+        engines,
+        contributes: { segmentStrategies: [{ id: 'temp', label }] },
+      }),
     );
     expect(kernel.segmentStrategies.has('temp')).toBe(true);
     await registration.dispose();
@@ -195,7 +221,15 @@ describe('deactivation', () => {
   it('disposing the kernel deactivates every plugin and refuses new work', async () => {
     const deactivated = vi.fn();
     const kernel = createKernel({
-      plugins: [definePlugin({ id: 'p', version: '1.0.0', engines, activationEvents: ['onStartup'], deactivate: deactivated })],
+      plugins: [
+        definePlugin({
+          id: 'p',
+          version: '1.0.0',
+          engines,
+          activationEvents: ['onStartup'],
+          deactivate: deactivated,
+        }),
+      ],
     });
     await kernel.start();
     await kernel.dispose();

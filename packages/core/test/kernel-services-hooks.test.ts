@@ -45,7 +45,9 @@ describe('services (DI without decorator metadata)', () => {
 
   it('names the missing service', () => {
     const kernel = createKernel();
-    expect(() => kernel.services.resolve(clockToken)).toThrow(/No service is registered for "Clock"/);
+    expect(() => kernel.services.resolve(clockToken)).toThrow(
+      /No service is registered for "Clock"/,
+    );
   });
 
   it('gives each plugin its own plugin-scoped instance and disposes it with the plugin; kernel scope outlives plugins', async () => {
@@ -106,11 +108,18 @@ describe('plugin-owned contribution points and hook semantics', () => {
   interface ReportTemplate {
     render?(customerCount: number): string | undefined | Promise<string | undefined>;
   }
-  const reportTemplates = defineContributionPoint<{ id: string; label: { 'zh-CN': string; en: string } }, ReportTemplate>({
+  const reportTemplates = defineContributionPoint<
+    { id: string; label: { 'zh-CN': string; en: string } },
+    ReportTemplate
+  >({
     id: 'acme.reportTemplates',
     activationEvent: 'onReportTemplate',
-    declaration: z.object({ id: z.string(), label: z.object({ 'zh-CN': z.string(), en: z.string() }) }),
-    checkImplementation: (implementation) => (typeof implementation === 'object' ? undefined : 'expected an object'),
+    declaration: z.object({
+      id: z.string(),
+      label: z.object({ 'zh-CN': z.string(), en: z.string() }),
+    }),
+    checkImplementation: (implementation) =>
+      typeof implementation === 'object' ? undefined : 'expected an object',
   });
 
   function reportPlugin(id: string, render: ReportTemplate['render']) {
@@ -127,7 +136,12 @@ describe('plugin-owned contribution points and hook semantics', () => {
   }
 
   function kernelWith(...plugins: ReturnType<typeof reportPlugin>[]): Kernel {
-    const owner = definePlugin({ id: 'acme.reports', version: '1.0.0', engines, extensionPoints: [reportTemplates] });
+    const owner = definePlugin({
+      id: 'acme.reports',
+      version: '1.0.0',
+      engines,
+      extensionPoints: [reportTemplates],
+    });
     return createKernel({ plugins: [...plugins, owner] });
   }
 
@@ -148,13 +162,18 @@ describe('plugin-owned contribution points and hook semantics', () => {
       reportPlugin('answer', (n) => `answer:${n}`),
       reportPlugin('late', late),
     );
-    const results = await kernel.contributions(reportTemplates).invoke<string>('render', [7], 'first');
+    const results = await kernel
+      .contributions(reportTemplates)
+      .invoke<string>('render', [7], 'first');
     expect(results).toEqual(['answer:7']);
     expect(late).not.toHaveBeenCalled();
   });
 
   it('sequential and parallel: every implementation answers, in registration order', async () => {
-    const kernel = kernelWith(reportPlugin('one', () => 'one'), reportPlugin('two', async () => 'two'));
+    const kernel = kernelWith(
+      reportPlugin('one', () => 'one'),
+      reportPlugin('two', async () => 'two'),
+    );
     const templates = kernel.contributions(reportTemplates);
     expect(await templates.invoke('render', [1], 'sequential')).toEqual(['one', 'two']);
     expect(await templates.invoke('render', [1], 'parallel')).toEqual(['one', 'two']);
@@ -167,7 +186,10 @@ describe('plugin-owned contribution points and hook semantics', () => {
         throw new Error('division by zero');
       }),
     );
-    const error = await kernel.contributions(reportTemplates).invoke('render', [0], 'parallel').catch((e: unknown) => e);
+    const error = await kernel
+      .contributions(reportTemplates)
+      .invoke('render', [0], 'parallel')
+      .catch((e: unknown) => e);
     expect(isKequnError(error, 'KQ_PLUGIN_HOOK_FAILED')).toBe(true);
     expect(error).toMatchObject({ pluginId: 'faulty', hook: 'render', contributionId: 'faulty' });
     expect((error as Error).message).toBe(
@@ -176,7 +198,9 @@ describe('plugin-owned contribution points and hook semantics', () => {
   });
 
   it('requireMethods names what is missing', () => {
-    expect(requireMethods('send', 'health')({ send() {} })).toBe('the implementation lacks health()');
+    expect(requireMethods('send', 'health')({ send() {} })).toBe(
+      'the implementation lacks health()',
+    );
     expect(requireMethods('send')({ send() {} })).toBeUndefined();
   });
 });
@@ -208,7 +232,12 @@ describe('manifests', () => {
         id: 'dup',
         version: '1.0.0',
         engines,
-        contributes: { channels: [{ id: 'sms', kind: 'sms', label }, { id: 'sms', kind: 'sms', label }] },
+        contributes: {
+          channels: [
+            { id: 'sms', kind: 'sms', label },
+            { id: 'sms', kind: 'sms', label },
+          ],
+        },
       }),
     ).toThrow(/contributes\.channels\.1\.id: duplicate id "sms"/);
   });
@@ -220,12 +249,22 @@ describe('manifests', () => {
     };
     expect(schema.required).toEqual(expect.arrayContaining(['id', 'version', 'engines']));
     expect(Object.keys(schema.properties?.contributes?.properties ?? {})).toEqual(
-      expect.arrayContaining(['segmentStrategies', 'campaignTypes', 'channels', 'operators', 'attributes', 'settings', 'components']),
+      expect.arrayContaining([
+        'segmentStrategies',
+        'campaignTypes',
+        'channels',
+        'operators',
+        'attributes',
+        'settings',
+        'components',
+      ]),
     );
   });
 
   it('refuses something that was not made by definePlugin', () => {
     const kernel = createKernel();
-    expect(() => kernel.registerPlugin({ manifest: { id: 'raw' } } as never)).toThrow(/"raw" is not a Kequn plugin/);
+    expect(() => kernel.registerPlugin({ manifest: { id: 'raw' } } as never)).toThrow(
+      /"raw" is not a Kequn plugin/,
+    );
   });
 });

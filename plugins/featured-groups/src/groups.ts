@@ -16,7 +16,9 @@ export const featuredGroupIds = [
 ] as const;
 export type FeaturedGroupId = (typeof featuredGroupIds)[number];
 
-export const featuredGroupLabels: Readonly<Record<FeaturedGroupId, { 'zh-CN': string; en: string }>> = {
+export const featuredGroupLabels: Readonly<
+  Record<FeaturedGroupId, { 'zh-CN': string; en: string }>
+> = {
   executives: { 'zh-CN': '企业高管及私营业主', en: 'Executives & business owners' },
   elderly: { 'zh-CN': '老年客户', en: 'Elderly customers' },
   merchants: { 'zh-CN': '商贸结算客户', en: 'Merchants (trade settlement)' },
@@ -53,13 +55,16 @@ const signals: Readonly<Record<FeaturedGroupId, Signal>> = {
     (c.profile.rural && s.rural.occupations.includes(c.profile.occupation)) ||
     (s.rural.includeSeasonalCredit && c.behaviour.seasonalCredit),
   payroll: (c, _age, s) =>
-    c.behaviour.payroll !== undefined && c.behaviour.payroll.monthlyAmount >= s.payroll.minimumMonthlyAmount,
+    c.behaviour.payroll !== undefined &&
+    c.behaviour.payroll.monthlyAmount >= s.payroll.minimumMonthlyAmount,
   young: (c, age, s) =>
     age >= s.young.minimumAge &&
     age <= s.young.maximumAge &&
     (!s.young.requireMobileBanking || c.behaviour.mobileBankingActive),
   structuredDepositSeekers: (c, age, s) =>
-    c.holdings.some((holding) => s.structuredDepositSeekers.productTypes.includes(holding.productType)) ||
+    c.holdings.some((holding) =>
+      s.structuredDepositSeekers.productTypes.includes(holding.productType),
+    ) ||
     (age >= s.structuredDepositSeekers.minimumAge &&
       c.riskProfile !== undefined &&
       s.structuredDepositSeekers.riskProfiles.includes(c.riskProfile)),
@@ -75,5 +80,7 @@ export function featuredGroupsOf(
   settings: FeaturedGroupsSettings,
 ): FeaturedGroupId[] {
   const age = ageAt(customer.profile.birthDate, asOf);
-  return featuredGroupIds.filter((id) => settings[id].enabled && signals[id](customer, age, settings));
+  return featuredGroupIds.filter(
+    (id) => settings[id].enabled && signals[id](customer, age, settings),
+  );
 }

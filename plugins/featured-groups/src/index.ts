@@ -27,7 +27,11 @@ export const featuredGroupsPlugin = definePlugin({
   settings: featuredGroupsSettingsSchema,
   contributes: {
     segmentStrategies: [
-      { id: 'featured-groups', label: { 'zh-CN': '特色客群', en: 'Featured groups' }, exclusive: false },
+      {
+        id: 'featured-groups',
+        label: { 'zh-CN': '特色客群', en: 'Featured groups' },
+        exclusive: false,
+      },
     ],
     attributes: [
       {

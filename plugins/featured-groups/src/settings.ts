@@ -14,7 +14,9 @@ export const featuredGroupsSettingsSchema = z
         occupations: occupations.default(['executive', 'business_owner']),
       })
       .prefault({}),
-    elderly: z.object({ enabled: z.boolean().default(true), minimumAge: age.default(60) }).prefault({}),
+    elderly: z
+      .object({ enabled: z.boolean().default(true), minimumAge: age.default(60) })
+      .prefault({}),
     merchants: z
       .object({
         enabled: z.boolean().default(true),
@@ -24,7 +26,9 @@ export const featuredGroupsSettingsSchema = z
         includePosMerchants: z.boolean().default(true),
       })
       .prefault({}),
-    women: z.object({ enabled: z.boolean().default(true), minimumAge: age.default(18) }).prefault({}),
+    women: z
+      .object({ enabled: z.boolean().default(true), minimumAge: age.default(18) })
+      .prefault({}),
     rural: z
       .object({
         enabled: z.boolean().default(true),

@@ -7,11 +7,29 @@ import {
   type Customer,
   type SegmentStrategy,
 } from '@kequn/core';
-import { tierIds, tierLabels, tieringSettingsSchema, type TierId, type TieringSettings } from './settings.js';
-import { decideTier, directionOf, isTierId } from './tiers.js';
+import {
+  tierIds,
+  tierLabels,
+  tieringSettingsSchema,
+  type TierId,
+  type TieringSettings,
+} from './settings.js';
+import { decideTier, decideTierAsOf, directionOf, isTierId } from './tiers.js';
 
-export { tierIds, tierLabels, tieringSettingsSchema, type TierId, type TieringSettings } from './settings.js';
-export { decideTier, tierForBasis, rollingBases, type TierDecision } from './tiers.js';
+export {
+  tierIds,
+  tierLabels,
+  tieringSettingsSchema,
+  type TierId,
+  type TieringSettings,
+} from './settings.js';
+export {
+  decideTier,
+  decideTierAsOf,
+  tierForBasis,
+  rollingBases,
+  type TierDecision,
+} from './tiers.js';
 
 export const TIER_ATTRIBUTE = 'tier.current';
 export const TIER_BASIS_ATTRIBUTE = 'tier.basis';
@@ -19,20 +37,28 @@ export const TIER_MONTHS_BELOW_ATTRIBUTE = 'tier.monthsBelow';
 
 const tierValues = tierIds.map((id) => ({ value: id, label: tierLabels[id] }));
 
-/** Remembers the last decision per customer within one load, so the three attributes agree. */
+/**
+ * Remembers the last decision per customer and date within one load, so the three attributes agree
+ * and the history is replayed once per customer.
+ */
 function decisionCache(settings: TieringSettings) {
   let lastCustomer: Customer | undefined;
+  let lastAsOf = '';
   let lastDecision = decideTier([], 0, settings);
-  return (customer: Customer) => {
-    if (customer !== lastCustomer) {
-      lastDecision = decideTier(customer.assets.monthlyAverages, customer.assets.currentAum, settings);
+  return (customer: Customer, asOf: string) => {
+    if (customer !== lastCustomer || asOf !== lastAsOf) {
+      lastDecision = decideTierAsOf(customer, asOf, settings);
       lastCustomer = customer;
+      lastAsOf = asOf;
     }
     return lastDecision;
   };
 }
 
-function tierChange(changes: readonly AttributeChange[], attributeId: string): AttributeChange | undefined {
+function tierChange(
+  changes: readonly AttributeChange[],
+  attributeId: string,
+): AttributeChange | undefined {
   return changes.find((change) => change.attributeId === attributeId);
 }
 
@@ -78,19 +104,30 @@ export const tieringPlugin = definePlugin({
     ],
     settings: [
       { id: 'thresholds', label: { 'zh-CN': '分层门槛(元)', en: 'Tier thresholds (CNY)' } },
-      { id: 'windowMonths', label: { 'zh-CN': '日均资产取数月数', en: 'Averaging window (months)' } },
-      { id: 'downgradeAfterMonths', label: { 'zh-CN': '连续低于门槛几个月后降层', en: 'Months below before a downgrade' } },
-      { id: 'upgradeAfterMonths', label: { 'zh-CN': '连续达到门槛几个月后升层', en: 'Months above before an upgrade' } },
+      {
+        id: 'windowMonths',
+        label: { 'zh-CN': '日均资产取数月数', en: 'Averaging window (months)' },
+      },
+      {
+        id: 'downgradeAfterMonths',
+        label: { 'zh-CN': '连续低于门槛几个月后降层', en: 'Months below before a downgrade' },
+      },
+      {
+        id: 'upgradeAfterMonths',
+        label: { 'zh-CN': '连续达到门槛几个月后升层', en: 'Months above before an upgrade' },
+      },
     ],
   },
   activate(context) {
     const settings = context.settings;
     const decisionOf = decisionCache(settings);
 
-    context.attributes.register(TIER_ATTRIBUTE, { read: (customer) => decisionOf(customer).tier });
-    context.attributes.register(TIER_BASIS_ATTRIBUTE, { read: (customer) => decisionOf(customer).basis });
+    context.attributes.register(TIER_ATTRIBUTE, { read: (customer, { asOf }) => decisionOf(customer, asOf).tier });
+    context.attributes.register(TIER_BASIS_ATTRIBUTE, {
+      read: (customer, { asOf }) => decisionOf(customer, asOf).basis,
+    });
     context.attributes.register(TIER_MONTHS_BELOW_ATTRIBUTE, {
-      read: (customer) => Math.min(decisionOf(customer).monthsBelow, 255),
+      read: (customer, { asOf }) => Math.min(decisionOf(customer, asOf).monthsBelow, 255),
     });
 
     const strategy: SegmentStrategy = {
@@ -109,7 +146,7 @@ export const tieringPlugin = definePlugin({
         from,
         to: change.after,
         direction: directionOf(from, change.after),
-        basis: decisionOf(event.customer).basis,
+        basis: decisionOf(event.customer, event.asOf).basis,
         asOf: event.asOf,
       });
     });

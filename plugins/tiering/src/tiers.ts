@@ -1,6 +1,6 @@
 // Tier decisions: the basis is a rolling mean of monthly average daily balances, and the tier is
 // found by replaying the months with hysteresis, so a customer hovering at a boundary does not flap.
-import type { MonthlyAverage } from '@kequn/core';
+import type { Customer, MonthlyAverage } from '@kequn/core';
 import { tierIds, type TierId, type TieringSettings } from './settings.js';
 
 export interface TierDecision {
@@ -76,7 +76,25 @@ export function decideTier(
       monthsAbove = 0;
     }
   }
-  return { tier: tier ?? 'potential', basis: bases[bases.length - 1] ?? 0, monthsBelow, monthsAbove };
+  return {
+    tier: tier ?? 'potential',
+    basis: bases[bases.length - 1] ?? 0,
+    monthsBelow,
+    monthsAbove,
+  };
+}
+
+/**
+ * The tier on a given date: only the months that had ended by then count, so a table built
+ * "as of" an earlier date shows the tier the customer had then (for migration matrices).
+ */
+export function decideTierAsOf(customer: Customer, asOf: string, settings: TieringSettings): TierDecision {
+  const recorded = customer.assets.monthlyAverages;
+  if (recorded.length === 0) return decideTier([], customer.assets.currentAum, settings);
+  const lastMonth = asOf.slice(0, 7);
+  const history = recorded.filter((entry) => entry.month <= lastMonth);
+  // Months on record, but none by then: the customer held nothing with us on that date.
+  return decideTier(history, 0, settings);
 }
 
 export function directionOf(from: TierId | null, to: TierId): 'upgrade' | 'downgrade' | 'initial' {

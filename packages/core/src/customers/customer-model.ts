@@ -4,7 +4,11 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { SegmentMemberships } from '../kernel/points.js';
 import { customerSchema, type Customer, type CustomerInput } from '../model/customer.js';
-import { customerAttributes, AttributeRegistry, type AttributeSource } from '../attributes/index.js';
+import {
+  customerAttributes,
+  AttributeRegistry,
+  type AttributeSource,
+} from '../attributes/index.js';
 import { ColumnarTable, type UpsertResult } from '../table/index.js';
 import { KequnError } from '../kernel/errors.js';
 import { formatZodIssues } from '../kernel/manifest.js';
@@ -35,7 +39,8 @@ export class CustomerModel {
 
   constructor(private readonly kernel: Kernel) {
     for (const source of customerAttributes) {
-      if (!identifierAttributeIds.includes(source.id)) this.attributes.register(source, { owner: 'core' });
+      if (!identifierAttributeIds.includes(source.id))
+        this.attributes.register(source, { owner: 'core' });
     }
   }
 
@@ -61,7 +66,10 @@ export class CustomerModel {
     const contributed = await this.kernel.attributes.all();
     const sources: AttributeSource<Customer>[] = [...this.attributes.list()];
     for (const { declaration, implementation } of contributed) {
-      sources.push({ ...declaration, read: (customer, context) => implementation.read(customer, context) });
+      sources.push({
+        ...declaration,
+        read: (customer, context) => implementation.read(customer, context),
+      });
     }
     return sources;
   }
@@ -70,19 +78,25 @@ export class CustomerModel {
    * Builds the table from a stream of customers. They are trusted to be valid `Customer` values:
    * validate at the edge where they enter (an import, an API call) with `customerSchema` or `upsert`.
    */
-  async load(customers: Iterable<Customer>, options: LoadOptions): Promise<ColumnarTable<Customer>> {
+  async load(
+    customers: Iterable<Customer> | AsyncIterable<Customer>,
+    options: LoadOptions,
+  ): Promise<ColumnarTable<Customer>> {
     const sources = await this.attributeSources();
     const every = options.progressEvery ?? 10_000;
     const onProgress = options.onProgress;
     let line = 0;
-    function* counted(): Generator<Customer> {
-      for (const customer of customers) {
+    async function* counted(): AsyncGenerator<Customer> {
+      for await (const customer of customers) {
         line += 1;
         yield customer;
         if (onProgress !== undefined && line % every === 0) onProgress(line);
       }
     }
-    const table = ColumnarTable.build(sources, counted(), { idOf: (customer) => customer.id, asOf: options.asOf });
+    const table = await ColumnarTable.buildAsync(sources, counted(), {
+      idOf: (customer) => customer.id,
+      asOf: options.asOf,
+    });
     onProgress?.(line);
     this.#table = table;
     this.kernel.events.emit('customers.loaded', { count: table.liveCount, asOf: options.asOf });
@@ -120,5 +134,8 @@ export class CustomerModel {
 function parseCustomer(input: CustomerInput, where: string): Customer {
   const result = customerSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new KequnError('KQ_CUSTOMER_INVALID', `${where} is invalid: ${formatZodIssues(result.error)}.`);
+  throw new KequnError(
+    'KQ_CUSTOMER_INVALID',
+    `${where} is invalid: ${formatZodIssues(result.error)}.`,
+  );
 }

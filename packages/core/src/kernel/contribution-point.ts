@@ -63,7 +63,8 @@ export function defineContributionPoint<
 }
 
 export type DeclarationOf<P> = P extends ContributionPoint<infer D, unknown> ? D : never;
-export type ImplementationOf<P> = P extends ContributionPoint<ContributionDeclaration, infer I> ? I : never;
+export type ImplementationOf<P> =
+  P extends ContributionPoint<ContributionDeclaration, infer I> ? I : never;
 
 /** Requires the named members of an implementation to be functions. */
 export function requireMethods(...names: string[]) {

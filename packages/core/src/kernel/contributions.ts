@@ -58,7 +58,11 @@ export class ContributionRegistry {
       this.#pending.set(pointId, pending);
       return toDisposable(() => {
         const list = this.#pending.get(pointId);
-        if (list) this.#pending.set(pointId, list.filter((entry) => entry !== item));
+        if (list)
+          this.#pending.set(
+            pointId,
+            list.filter((entry) => entry !== item),
+          );
       });
     }
     const entries = this.#entriesOf(pointId);
@@ -209,7 +213,11 @@ export class Contributions<D extends ContributionDeclaration, I> {
     for (const entry of this.registry.entries(this.point.id)) {
       try {
         const implementation = await this.get(entry.declaration.id);
-        result.push({ pluginId: entry.pluginId, declaration: entry.declaration as D, implementation });
+        result.push({
+          pluginId: entry.pluginId,
+          declaration: entry.declaration as D,
+          implementation,
+        });
       } catch (error) {
         if (!this.host.isFailed(entry.pluginId)) throw error;
       }
@@ -225,7 +233,10 @@ export class Contributions<D extends ContributionDeclaration, I> {
   async invoke<R = unknown>(hook: string, args: readonly unknown[], mode: HookMode): Promise<R[]> {
     const contributions = await this.all();
     const callers = contributions
-      .filter(({ implementation }) => typeof (implementation as Record<string, unknown>)[hook] === 'function')
+      .filter(
+        ({ implementation }) =>
+          typeof (implementation as Record<string, unknown>)[hook] === 'function',
+      )
       .map(({ pluginId, declaration, implementation }) => async (): Promise<R> => {
         try {
           const fn = (implementation as Record<string, (...a: unknown[]) => unknown>)[hook];

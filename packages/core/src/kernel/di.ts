@@ -28,12 +28,16 @@ type TokenValues<Deps extends readonly Token<unknown>[]> = {
  */
 export type ServiceScope = 'kernel' | 'plugin';
 
-export interface ServiceDefinition<T, Deps extends readonly Token<unknown>[] = readonly Token<unknown>[]> {
+export interface ServiceDefinition<
+  T,
+  Deps extends readonly Token<unknown>[] = readonly Token<unknown>[],
+> {
   readonly $$type: '@kequn/ServiceDefinition';
   readonly token: Token<T>;
   readonly scope: ServiceScope;
   readonly deps: Deps;
-  readonly factory: (...deps: TokenValues<Deps>) => T;
+  // Method syntax on purpose: it lets a definition with typed deps stand in a list of definitions.
+  factory(...deps: TokenValues<Deps>): T;
 }
 
 export function defineService<T, const Deps extends readonly Token<unknown>[] = []>(options: {

@@ -21,7 +21,9 @@ export type KequnErrorCode =
   | 'KQ_SERVICE_UNKNOWN'
   | 'KQ_SERVICE_DUPLICATE'
   | 'KQ_KERNEL_DISPOSED'
-  | 'KQ_EVENT_LISTENER_FAILED';
+  | 'KQ_EVENT_LISTENER_FAILED'
+  | 'KQ_CUSTOMERS_NOT_LOADED'
+  | 'KQ_CUSTOMER_INVALID';
 
 export interface KequnErrorOptions {
   cause?: unknown;
@@ -38,7 +40,11 @@ export class KequnError extends Error {
   readonly contributionId: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: KequnErrorCode | (string & {}), message: string, options: KequnErrorOptions = {}) {
+  constructor(
+    code: KequnErrorCode | (string & {}),
+    message: string,
+    options: KequnErrorOptions = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KequnError';
     this.code = code;

@@ -90,7 +90,9 @@ export class Emitter<T> {
 export class EventBus<EventMap extends object> {
   readonly #emitter = new EventEmitter();
 
-  constructor(private readonly onListenerError: ListenerErrorHandler = defaultListenerErrorHandler) {}
+  constructor(
+    private readonly onListenerError: ListenerErrorHandler = defaultListenerErrorHandler,
+  ) {}
 
   on<K extends keyof EventMap & string>(
     name: K,

@@ -10,10 +10,18 @@ import type { KequnEventMap } from './events.js';
 import {
   ServiceScopeContainer,
   createToken,
-  type ServiceDefinition, type ServiceResolver, type Token } from './di.js';
+  type ServiceDefinition,
+  type ServiceResolver,
+  type Token,
+} from './di.js';
 import { consoleLogSink, createLogger, minimumLevel, type Logger, type LogSink } from './logger.js';
 import { MemoryStateStorage, createPluginState, type StateStorage } from './state.js';
-import { assertPlugin, type ContributionRegistrar, type KequnPlugin, type PluginContext } from './plugin.js';
+import {
+  assertPlugin,
+  type ContributionRegistrar,
+  type KequnPlugin,
+  type PluginContext,
+} from './plugin.js';
 import { formatZodIssues } from './manifest.js';
 import type {
   ContributionDeclaration,
@@ -36,12 +44,7 @@ import {
 export const KEQUN_API_VERSION = '1.0.0';
 
 export type PluginLifecycleState =
-  | 'registered'
-  | 'activating'
-  | 'active'
-  | 'failed'
-  | 'deactivating'
-  | 'inactive';
+  'registered' | 'activating' | 'active' | 'failed' | 'deactivating' | 'inactive';
 
 export interface PluginStatus {
   id: string;
@@ -119,7 +122,9 @@ export class Kernel {
   }
 
   /** Lazy access to any contribution point, including ones plugins define. */
-  contributions<D extends ContributionDeclaration, I>(point: ContributionPoint<D, I>): Contributions<D, I> {
+  contributions<D extends ContributionDeclaration, I>(
+    point: ContributionPoint<D, I>,
+  ): Contributions<D, I> {
     return new Contributions(point, this.#registry, {
       activateByEvent: (event) => this.activateByEvent(event),
       isFailed: (pluginId) => this.#plugins.get(pluginId)?.state === 'failed',
@@ -140,9 +145,13 @@ export class Kernel {
     assertPlugin(plugin);
     const { manifest } = plugin;
     if (this.#plugins.has(manifest.id)) {
-      throw new KequnError('KQ_PLUGIN_DUPLICATE', `Plugin "${manifest.id}" is already registered.`, {
-        pluginId: manifest.id,
-      });
+      throw new KequnError(
+        'KQ_PLUGIN_DUPLICATE',
+        `Plugin "${manifest.id}" is already registered.`,
+        {
+          pluginId: manifest.id,
+        },
+      );
     }
     this.#checkEngine(plugin);
     this.#checkCycles(plugin);
@@ -175,14 +184,18 @@ export class Kernel {
       try {
         await this.activate(record.plugin.manifest.id);
       } catch (error) {
-        if (record.plugin.manifest.onActivationFailure === 'abort') critical.push(toKequnError(error));
+        if (record.plugin.manifest.onActivationFailure === 'abort')
+          critical.push(toKequnError(error));
       }
     }
     if (critical.length > 0) {
       throw new KequnError(
         'KQ_PLUGIN_ACTIVATION_FAILED',
         `The kernel could not start: ${critical.map((error) => error.message).join(' ')}`,
-        { cause: critical[0], ...(critical[0]?.pluginId ? { pluginId: critical[0].pluginId } : {}) },
+        {
+          cause: critical[0],
+          ...(critical[0]?.pluginId ? { pluginId: critical[0].pluginId } : {}),
+        },
       );
     }
   }
@@ -265,7 +278,10 @@ export class Kernel {
       await this.#activateDependencies(record, path);
       await this.#runActivate(record);
       record.state = 'active';
-      this.events.emit('plugin.activated', { pluginId: manifest.id, durationMs: Date.now() - started });
+      this.events.emit('plugin.activated', {
+        pluginId: manifest.id,
+        durationMs: Date.now() - started,
+      });
     } catch (error) {
       const failure = toKequnError(error, manifest.id);
       record.state = 'failed';
@@ -313,7 +329,9 @@ export class Kernel {
 
   async #runActivate(record: PluginRecord): Promise<void> {
     const { plugin } = record;
-    const subscriptions = new DisposableStore((message) => this.#log(plugin.manifest.id).warn(message));
+    const subscriptions = new DisposableStore((message) =>
+      this.#log(plugin.manifest.id).warn(message),
+    );
     const scope = this.#scope.createChild(`plugin "${plugin.manifest.id}"`);
     record.subscriptions = subscriptions;
     record.scope = scope;
@@ -344,12 +362,20 @@ export class Kernel {
       point: ContributionPoint<D, I>,
       id: string,
       implementation: I,
-    ): Disposable => subscriptions.add(this.#registry.implement(pluginId, point.id, id, implementation));
-    const registrar = <I>(point: ContributionPoint<ContributionDeclaration, I>): ContributionRegistrar<I> =>
-      Object.freeze({ register: (id: string, implementation: I) => contribute(point, id, implementation) });
+    ): Disposable =>
+      subscriptions.add(this.#registry.implement(pluginId, point.id, id, implementation));
+    const registrar = <I>(
+      point: ContributionPoint<ContributionDeclaration, I>,
+    ): ContributionRegistrar<I> =>
+      Object.freeze({
+        register: (id: string, implementation: I) => contribute(point, id, implementation),
+      });
     const dependency = <T>(dependencyId: string): T => {
       const { manifest } = record.plugin;
-      if (!manifest.dependsOn.includes(dependencyId) && !manifest.optionalDependsOn.includes(dependencyId)) {
+      if (
+        !manifest.dependsOn.includes(dependencyId) &&
+        !manifest.optionalDependsOn.includes(dependencyId)
+      ) {
         throw new KequnError(
           'KQ_PLUGIN_DEPENDENCY_MISSING',
           `Plugin "${pluginId}" asked for the exports of "${dependencyId}" but does not list it in dependsOn or optionalDependsOn.`,
@@ -367,13 +393,19 @@ export class Kernel {
       logger: this.#log(pluginId),
       events: Object.freeze({
         on: ((name, listener, options) =>
-          this.events.on(name, listener, { owner: pluginId, disposables: subscriptions, ...options })) as EventBus<KequnEventMap>['on'],
-        emit: ((name, payload) => this.events.emit(name, payload)) as EventBus<KequnEventMap>['emit'],
+          this.events.on(name, listener, {
+            owner: pluginId,
+            disposables: subscriptions,
+            ...options,
+          })) as EventBus<KequnEventMap>['on'],
+        emit: ((name, payload) =>
+          this.events.emit(name, payload)) as EventBus<KequnEventMap>['emit'],
       }),
       services: Object.freeze({
         resolve: <T>(token: Token<T>) => scope.resolve(token),
         has: (token: Token<unknown>) => scope.has(token),
-        register: <T>(definition: ServiceDefinition<T, readonly Token<unknown>[]>) => scope.register(definition),
+        register: <T>(definition: ServiceDefinition<T, readonly Token<unknown>[]>) =>
+          scope.register(definition),
       }),
       dependency,
       contribute,
@@ -396,7 +428,7 @@ export class Kernel {
         await record.scope?.dispose();
       }
     })();
-    let timer: unknown;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), manifest.disposeTimeoutMs);
     });
@@ -405,14 +437,21 @@ export class Kernel {
       if (outcome === 'timeout') {
         this.#log(manifest.id).error(
           `Deactivation did not finish within ${manifest.disposeTimeoutMs} ms; the kernel stopped waiting. Check the plugin's dispose() for a hung promise.`,
-          new KequnError('KQ_PLUGIN_DISPOSE_TIMEOUT', `Plugin "${manifest.id}" timed out while deactivating.`, {
-            pluginId: manifest.id,
-            hook: 'deactivate',
-          }),
+          new KequnError(
+            'KQ_PLUGIN_DISPOSE_TIMEOUT',
+            `Plugin "${manifest.id}" timed out while deactivating.`,
+            {
+              pluginId: manifest.id,
+              hook: 'deactivate',
+            },
+          ),
         );
       }
     } catch (error) {
-      this.#log(manifest.id).error('Deactivation threw; its registrations were still removed.', error);
+      this.#log(manifest.id).error(
+        'Deactivation threw; its registrations were still removed.',
+        error,
+      );
     } finally {
       clearTimeout(timer);
       record.subscriptions = undefined;
@@ -494,7 +533,8 @@ export class Kernel {
       if (pointId === 'settings' || declarations === undefined) continue;
       const point = this.#registry.point(pointId);
       if (point === undefined) continue;
-      for (const declaration of declarations) events.add(`${point.activationEvent}:${declaration.id}`);
+      for (const declaration of declarations)
+        events.add(`${point.activationEvent}:${declaration.id}`);
     }
     return events;
   }
@@ -505,17 +545,22 @@ export class Kernel {
     const record = this.#plugins.get(pluginId);
     if (record) return record;
     const known = [...this.#plugins.keys()].join(', ') || 'none';
-    throw new KequnError('KQ_PLUGIN_UNKNOWN', `No plugin "${pluginId}" is registered (registered: ${known}).`, {
-      pluginId,
-    });
+    throw new KequnError(
+      'KQ_PLUGIN_UNKNOWN',
+      `No plugin "${pluginId}" is registered (registered: ${known}).`,
+      {
+        pluginId,
+      },
+    );
   }
 
-  /** Plugins that (transitively, when asked) depend on a plugin; active ones only unless `all`. */
+  /** Plugins that directly depend on a plugin: the active ones, or all registered ones with `all`. */
   #dependantsOf(pluginId: string, all = false): string[] {
     const result: string[] = [];
     for (const record of this.#plugins.values()) {
       const { manifest } = record.plugin;
-      const depends = manifest.dependsOn.includes(pluginId) || manifest.optionalDependsOn.includes(pluginId);
+      const depends =
+        manifest.dependsOn.includes(pluginId) || manifest.optionalDependsOn.includes(pluginId);
       if (!depends) continue;
       if (all || record.state === 'active') result.push(manifest.id);
     }
@@ -529,7 +574,10 @@ export class Kernel {
       if (order.includes(id) || seen.has(id)) return;
       seen.add(id);
       const manifest = this.#plugins.get(id)?.plugin.manifest;
-      for (const dependency of [...(manifest?.dependsOn ?? []), ...(manifest?.optionalDependsOn ?? [])]) {
+      for (const dependency of [
+        ...(manifest?.dependsOn ?? []),
+        ...(manifest?.optionalDependsOn ?? []),
+      ]) {
         if (this.#plugins.has(dependency)) visit(dependency, seen);
       }
       order.push(id);
@@ -555,7 +603,10 @@ export class Kernel {
 
   #assertLive(): void {
     if (this.#disposed) {
-      throw new KequnError('KQ_KERNEL_DISPOSED', 'The kernel has been disposed; create a new one with createKernel().');
+      throw new KequnError(
+        'KQ_KERNEL_DISPOSED',
+        'The kernel has been disposed; create a new one with createKernel().',
+      );
     }
   }
 }

@@ -78,6 +78,7 @@ export class DisposableStore implements Disposable {
       }
     }
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} disposables failed to dispose`);
+    if (errors.length > 1)
+      throw new AggregateError(errors, `${errors.length} disposables failed to dispose`);
   }
 }

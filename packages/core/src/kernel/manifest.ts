@@ -93,7 +93,9 @@ export function pluginManifestJsonSchema(): Record<string, unknown> {
 
 export function formatZodIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => `${issue.path.length === 0 ? '(root)' : issue.path.join('.')}: ${issue.message}`)
+    .map(
+      (issue) => `${issue.path.length === 0 ? '(root)' : issue.path.join('.')}: ${issue.message}`,
+    )
     .join('; ');
 }
 

@@ -82,7 +82,8 @@ export interface KequnPlugin<Settings = unknown, Exports = unknown> {
 export function definePlugin<Settings = Record<string, never>, Exports = void>(
   definition: PluginDefinition<Settings, Exports>,
 ): KequnPlugin<Settings, Exports> {
-  const { settings, extensionPoints, services, activate, deactivate, ...manifestInput } = definition;
+  const { settings, extensionPoints, services, activate, deactivate, ...manifestInput } =
+    definition;
   const manifest = parsePluginManifest(manifestInput);
   return Object.freeze({
     $$type: '@kequn/Plugin' as const,

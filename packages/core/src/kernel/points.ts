@@ -45,7 +45,10 @@ export interface SegmentStrategy {
   evaluate(table: ColumnarTable<Customer>): SegmentMemberships;
 }
 
-export const segmentStrategiesPoint = defineContributionPoint<SegmentStrategyDeclaration, SegmentStrategy>({
+export const segmentStrategiesPoint = defineContributionPoint<
+  SegmentStrategyDeclaration,
+  SegmentStrategy
+>({
   id: 'segmentStrategies',
   activationEvent: 'onSegmentStrategy',
   declaration: segmentStrategyDeclarationSchema,
@@ -61,7 +64,10 @@ export interface AttributeImplementation {
   read(customer: Customer, context: AttributeReadContext): AttributeValue | null | undefined;
 }
 
-export const attributesPoint = defineContributionPoint<AttributeDeclaration, AttributeImplementation>({
+export const attributesPoint = defineContributionPoint<
+  AttributeDeclaration,
+  AttributeImplementation
+>({
   id: 'attributes',
   activationEvent: 'onAttribute',
   declaration: attributeDefinitionSchema,
@@ -104,13 +110,18 @@ export interface CampaignTypeImplementation {
   readonly parameters: z.ZodType;
 }
 
-export const campaignTypesPoint = defineContributionPoint<CampaignTypeDeclaration, CampaignTypeImplementation>({
+export const campaignTypesPoint = defineContributionPoint<
+  CampaignTypeDeclaration,
+  CampaignTypeImplementation
+>({
   id: 'campaignTypes',
   activationEvent: 'onCampaignType',
   declaration: campaignTypeDeclarationSchema,
   checkImplementation: (implementation) => {
     const parameters = (implementation as { parameters?: unknown } | null)?.parameters;
-    return parameters instanceof z.ZodType ? undefined : 'the implementation needs a zod schema in `parameters`';
+    return parameters instanceof z.ZodType
+      ? undefined
+      : 'the implementation needs a zod schema in `parameters`';
   },
 });
 
@@ -155,7 +166,12 @@ export const channelsPoint = defineContributionPoint<ChannelDeclaration, Channel
 // ── components ──────────────────────────────────────────────────────────────────────────────────
 
 export const componentDeclarationSchema = z.object({
-  id: z.string().regex(/^kq-[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a custom element tag such as "kq-tier-pyramid"'),
+  id: z
+    .string()
+    .regex(
+      /^kq-[a-z0-9]+(-[a-z0-9]+)*$/,
+      'expected a custom element tag such as "kq-tier-pyramid"',
+    ),
   label: localizedTextSchema,
 });
 export type ComponentDeclaration = z.infer<typeof componentDeclarationSchema>;
@@ -165,7 +181,10 @@ export interface ComponentImplementation {
   define(options: { prefix: string }): void | Promise<void>;
 }
 
-export const componentsPoint = defineContributionPoint<ComponentDeclaration, ComponentImplementation>({
+export const componentsPoint = defineContributionPoint<
+  ComponentDeclaration,
+  ComponentImplementation
+>({
   id: 'components',
   activationEvent: 'onComponent',
   declaration: componentDeclarationSchema,

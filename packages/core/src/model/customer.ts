@@ -194,7 +194,9 @@ export const customerEventSchema = z.discriminatedUnion('type', [
     amount: money.nonnegative(),
     direction: z.enum(['in', 'out']),
     channel: z.enum(['mobile', 'online', 'counter', 'atm', 'pos']),
-    category: z.enum(['transfer', 'payroll', 'consumption', 'settlement', 'other']).default('other'),
+    category: z
+      .enum(['transfer', 'payroll', 'consumption', 'settlement', 'other'])
+      .default('other'),
   }),
   z.object({
     ...eventBase,

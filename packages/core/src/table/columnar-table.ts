@@ -104,6 +104,18 @@ export class ColumnarTable<Row> {
     return table;
   }
 
+  /** As `build`, for rows that arrive asynchronously (a database cursor, a file stream). */
+  static async buildAsync<Row>(
+    sources: readonly AttributeSource<Row>[],
+    rows: AsyncIterable<Row> | Iterable<Row>,
+    options: ColumnarTableOptions<Row>,
+  ): Promise<ColumnarTable<Row>> {
+    const table = new ColumnarTable(sources, options);
+    for await (const row of rows) table.#upsert(row, false);
+    table.trim();
+    return table;
+  }
+
   /** Number of row slots, live or removed: every column has a value for indexes below it. */
   get size(): number {
     return this.#size;

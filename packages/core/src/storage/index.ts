@@ -1,0 +1,41 @@
+// The storage port: repositories, transactions, migrations, and the in-memory store.
+export * from './records.js';
+export {
+  MAX_PAGE_SIZE,
+  pageLimit,
+  scanAll,
+  type AuditLogRepository,
+  type ContactRecordRepository,
+  type CustomerEventRepository,
+  type CustomerRepository,
+  type EntityRepository,
+  type KequnStore,
+  type MembershipHistoryRepository,
+  type OutboxRepository,
+  type PageOptions,
+  type PluginStateRepository,
+  type StoreKind,
+  type StoreRepositories,
+  type TierChangeRepository,
+} from './port.js';
+export {
+  StoreClosedError,
+  StoreLocationError,
+  StoreMigrationError,
+  StoreSchemaTooNewError,
+  StoreUnavailableError,
+} from './errors.js';
+export { LATEST_SCHEMA_VERSION, pendingMigrations, storeMigrations, type MigrationStep } from './migrations.js';
+export { createMemoryStore } from './memory-store.js';
+export { StoredStateStorage } from './state-storage.js';
+export {
+  createSqlRepositories,
+  insertStatement,
+  type BulkMode,
+  type BulkWrite,
+  type SqlExecutor,
+  type SqlRow,
+  type SqlStore,
+  type SqlStoreRepositories,
+  type SqlValue,
+} from './sql-repositories.js';

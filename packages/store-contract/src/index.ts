@@ -1,0 +1,337 @@
+// The contract every Kequn store must honour. A store package calls `describeStoreContract` from one
+// of its tests with a way to open a fresh store; memory, SQLite and PostgreSQL all run this same suite.
+import {
+  LATEST_SCHEMA_VERSION,
+  StoredStateStorage,
+  isKequnError,
+  scanAll,
+  type AuditEntry,
+  type ContactRecord,
+  type Customer,
+  type KequnStore,
+  type MembershipChange,
+  type OutboxMessage,
+  type TierChange,
+} from '@kequn/core';
+import { createSyntheticBank } from '@kequn/testing';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+export interface StoreUnderTest {
+  /** Opens a store on empty tables. */
+  open(): Promise<KequnStore>;
+  /** Opens the same database again after `close()`, for stores that persist. */
+  reopen?(): Promise<KequnStore>;
+  /** Removes what `open` created (a file, a schema). */
+  cleanup?(): Promise<void>;
+}
+
+const bank = createSyntheticBank({ seed: 7, customers: 120 });
+const customers: Customer[] = [...bank.customers()];
+
+function customerAt(index: number): Customer {
+  const customer = customers[index];
+  if (customer === undefined) throw new Error(`the contract bank has no customer ${index}`);
+  return customer;
+}
+
+const recordedAt = '2026-11-22T09:30:00+08:00';
+
+function tierChange(customerId: string, tier: string, effectiveFrom: string, previousTier: string | null = null): TierChange {
+  return { customerId, tier, previousTier, effectiveFrom, recordedAt };
+}
+
+function membership(segmentId: string, customerId: string, change: 'joined' | 'left', effectiveFrom: string): MembershipChange {
+  return { segmentId, customerId, change, effectiveFrom, recordedAt };
+}
+
+function outboxMessage(id: string, createdAt: string): OutboxMessage {
+  return {
+    id,
+    customerId: customerAt(0).id,
+    channel: 'sms',
+    purpose: 'service',
+    payload: { template: 'maturity-reminder', productId: 'TD-3M' },
+    createdAt,
+    status: 'pending',
+    attempts: 0,
+  };
+}
+
+function contact(id: string, occurredAt: string): ContactRecord {
+  return { id, customerId: customerAt(1).id, managerId: 'M0101', channel: 'phone', purpose: 'marketing', outcome: 'reached', occurredAt };
+}
+
+export function describeStoreContract(name: string, subject: StoreUnderTest): void {
+  describe(`store contract: ${name}`, () => {
+    let store: KequnStore;
+
+    beforeEach(async () => {
+      store = await subject.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    afterAll(async () => {
+      await subject.cleanup?.();
+    });
+
+    it('is migrated to the latest schema on open', async () => {
+      expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    });
+
+    describe('customers', () => {
+      it('returns what was stored, field for field', async () => {
+        await store.customers.upsert(customers.slice(0, 20));
+        expect(await store.customers.get(customerAt(3).id)).toEqual(customerAt(3));
+        expect(await store.customers.count()).toBe(20);
+        expect(await store.customers.get('C-does-not-exist')).toBeUndefined();
+      });
+
+      it('upserts by id: re-running changes nothing, a changed record replaces the old one', async () => {
+        await store.customers.upsert(customers.slice(0, 10));
+        await store.customers.upsert(customers.slice(0, 10));
+        expect(await store.customers.count()).toBe(10);
+        const moved: Customer = { ...customerAt(2), relationshipManagerId: 'M-new', tags: ['moved'] };
+        await store.customers.upsert([moved]);
+        expect(await store.customers.get(moved.id)).toEqual(moved);
+        expect(await store.customers.count()).toBe(10);
+      });
+
+      it('keeps the last of two records with one id in the same batch', async () => {
+        const first = customerAt(0);
+        const second: Customer = { ...first, tags: ['second'] };
+        await store.customers.upsert([first, second]);
+        expect((await store.customers.get(first.id))?.tags).toEqual(['second']);
+      });
+
+      it('stores a bulk of thousands in one call', async () => {
+        const many = Array.from({ length: 3_000 }, (_, index) => ({ ...customerAt(index % customers.length), id: `B${String(index).padStart(6, '0')}` }));
+        await store.customers.upsert(many);
+        expect(await store.customers.count()).toBe(3_000);
+        expect(await store.customers.get('B002999')).toEqual(many[2_999]);
+      });
+
+      it('pages in id order without gaps or repeats', async () => {
+        await store.customers.upsert(customers);
+        const ids: string[] = [];
+        for await (const customer of scanAll(store.customers, 17)) ids.push(customer.id);
+        expect(ids).toEqual(customers.map((customer) => customer.id).sort());
+      });
+
+      it('lists one manager’s book and finds many by id', async () => {
+        await store.customers.upsert(customers);
+        const managerId = customers.find((customer) => customer.relationshipManagerId !== null)?.relationshipManagerId ?? 'none';
+        const expected = customers.filter((customer) => customer.relationshipManagerId === managerId).map((customer) => customer.id).sort();
+        const book = await store.customers.listByManager(managerId, { limit: 10_000 });
+        expect(book.map((customer) => customer.id)).toEqual(expected);
+        const found = await store.customers.getMany([customerAt(5).id, 'missing', customerAt(9).id]);
+        expect(found.map((customer) => customer.id).sort()).toEqual([customerAt(5).id, customerAt(9).id].sort());
+      });
+
+      it('deletes by id and says whether anything was there', async () => {
+        await store.customers.upsert([customerAt(0)]);
+        expect(await store.customers.delete(customerAt(0).id)).toBe(true);
+        expect(await store.customers.delete(customerAt(0).id)).toBe(false);
+        expect(await store.customers.count()).toBe(0);
+      });
+    });
+
+    it('keeps branches, managers and products', async () => {
+      await store.branches.upsert(bank.branches);
+      await store.managers.upsert(bank.managers);
+      await store.products.upsert(bank.products);
+      expect(await store.branches.count()).toBe(bank.branches.length);
+      const manager = bank.managers[4];
+      const product = bank.products[2];
+      expect(manager && (await store.managers.get(manager.id))).toEqual(manager);
+      expect(product && (await store.products.get(product.id))).toEqual(product);
+    });
+
+    it('keeps customer events in time order, idempotently, and filters a range', async () => {
+      const events = [...bank.eventsOf(0), ...bank.eventsOf(1)];
+      await store.events.upsert(events);
+      await store.events.upsert(events);
+      expect(await store.events.count()).toBe(events.length);
+      const own = events.filter((event) => event.customerId === customerAt(0).id);
+      const listed = await store.events.listByCustomer(customerAt(0).id);
+      expect(listed.map((event) => event.id).sort()).toEqual(own.map((event) => event.id).sort());
+      const times = listed.map((event) => Date.parse(event.occurredAt));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      const from = '2026-06-01T00:00:00+08:00';
+      const inRange = await store.events.listByCustomer(customerAt(0).id, { from });
+      expect(inRange.every((event) => Date.parse(event.occurredAt) >= Date.parse(from))).toBe(true);
+      expect(inRange.length).toBe(own.filter((event) => Date.parse(event.occurredAt) >= Date.parse(from)).length);
+    });
+
+    describe('tier changes', () => {
+      it('answers who was high_end on a given day', async () => {
+        await store.tierChanges.append([
+          tierChange('C1', 'mid', '2026-01-01'),
+          tierChange('C1', 'high_end', '2026-05-01', 'mid'),
+          tierChange('C2', 'high_end', '2026-03-01'),
+          tierChange('C2', 'mid', '2026-06-15', 'high_end'),
+          tierChange('C3', 'high_end', '2026-07-01'),
+        ]);
+        expect(await store.tierChanges.customersInTierOn('high_end', '2026-06-30')).toEqual(['C1']);
+        expect(await store.tierChanges.customersInTierOn('high_end', '2026-04-30')).toEqual(['C2']);
+        expect(await store.tierChanges.tierOn('C2', '2026-06-15')).toBe('mid');
+        expect(await store.tierChanges.tierOn('C3', '2026-06-30')).toBeUndefined();
+        expect((await store.tierChanges.historyOf('C1')).map((change) => change.tier)).toEqual(['mid', 'high_end']);
+      });
+
+      it('lets the later of two changes on the same day win', async () => {
+        await store.tierChanges.append([tierChange('C9', 'mid', '2026-02-01')]);
+        await store.tierChanges.append([tierChange('C9', 'effective', '2026-02-01', 'mid')]);
+        expect(await store.tierChanges.tierOn('C9', '2026-02-01')).toBe('effective');
+      });
+
+      it('agrees with a reference model for any history', async () => {
+        const day = fc.integer({ min: 1, max: 28 }).map((d) => `2026-03-${String(d).padStart(2, '0')}`);
+        const change = fc.record({ customer: fc.constantFrom('a', 'b', 'c'), tier: fc.constantFrom('mid', 'high_end', 'private'), day });
+        let run = 0;
+        await fc.assert(
+          fc.asyncProperty(fc.array(change, { maxLength: 12 }), day, async (changes, asked) => {
+            run += 1;
+            const id = (customer: string) => `P${run}-${customer}`;
+            await store.tierChanges.append(changes.map((c) => tierChange(id(c.customer), c.tier, c.day)));
+            for (const customer of ['a', 'b', 'c']) {
+              const effective = changes.filter((c) => c.customer === customer && c.day <= asked);
+              // The latest day wins; among changes on that day, the last appended.
+              const latest = effective.reduce<(typeof effective)[number] | undefined>((best, c) => (best === undefined || c.day >= best.day ? c : best), undefined);
+              expect(await store.tierChanges.tierOn(id(customer), asked)).toBe(latest?.tier);
+            }
+          }),
+          { numRuns: 25 },
+        );
+      });
+    });
+
+    it('answers segment membership on a day from the append-only history', async () => {
+      await store.memberships.append([
+        membership('elderly', 'C1', 'joined', '2026-01-01'),
+        membership('elderly', 'C2', 'joined', '2026-02-01'),
+        membership('elderly', 'C1', 'left', '2026-04-01'),
+        membership('payroll', 'C1', 'joined', '2026-01-01'),
+      ]);
+      expect(await store.memberships.membersOn('elderly', '2026-03-31')).toEqual(['C1', 'C2']);
+      expect(await store.memberships.membersOn('elderly', '2026-04-01')).toEqual(['C2']);
+      expect(await store.memberships.membersOn('elderly', '2025-12-31')).toEqual([]);
+      expect((await store.memberships.historyOf('C1')).map((change) => `${change.segmentId}:${change.change}`)).toEqual([
+        'elderly:joined',
+        'payroll:joined',
+        'elderly:left',
+      ]);
+    });
+
+    it('records each contact once, oldest first', async () => {
+      await store.contactRecords.append([contact('K2', '2026-05-02T10:00:00+08:00'), contact('K1', '2026-05-01T10:00:00+08:00')]);
+      await store.contactRecords.append([{ ...contact('K1', '2026-05-01T10:00:00+08:00'), outcome: 'sold' }]);
+      const listed = await store.contactRecords.listByCustomer(customerAt(1).id);
+      expect(listed.map((record) => `${record.id}:${record.outcome}`)).toEqual(['K1:reached', 'K2:reached']);
+    });
+
+    it('queues outbox messages and tracks their delivery', async () => {
+      await store.outbox.enqueue([outboxMessage('O2', '2026-05-02T10:00:00Z'), outboxMessage('O1', '2026-05-01T10:00:00Z')]);
+      expect((await store.outbox.pending()).map((message) => message.id)).toEqual(['O1', 'O2']);
+      await store.outbox.markSent('O1', '2026-05-03T10:00:00Z');
+      await store.outbox.markFailed('O2', 'gateway timeout');
+      await store.outbox.enqueue([outboxMessage('O1', '2026-05-01T10:00:00Z')]);
+      expect(await store.outbox.pending()).toEqual([]);
+      expect(await store.outbox.get('O1')).toMatchObject({ status: 'sent', attempts: 1, sentAt: '2026-05-03T10:00:00Z' });
+      expect(await store.outbox.get('O2')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'gateway timeout' });
+    });
+
+    it('numbers audit entries in write order and filters them', async () => {
+      const entry = (actor: string, subject: string): AuditEntry => ({ at: recordedAt, actor, action: 'view', subject });
+      await store.auditLog.append([entry('manager:M1', 'customer:C1'), entry('manager:M2', 'customer:C1')]);
+      await store.auditLog.append([entry('manager:M1', 'customer:C2')]);
+      const all = await store.auditLog.list();
+      expect(all.map((e) => e.sequence)).toEqual([...all.map((e) => e.sequence)].sort((a, b) => a - b));
+      expect(all.map((e) => e.subject)).toEqual(['customer:C1', 'customer:C1', 'customer:C2']);
+      expect((await store.auditLog.list({ actor: 'manager:M1' })).map((e) => e.subject)).toEqual(['customer:C1', 'customer:C2']);
+      const first = all[0]?.sequence ?? 0;
+      expect(await store.auditLog.list({ afterSequence: first, subject: 'customer:C1' })).toHaveLength(1);
+    });
+
+    it('keeps plugin state by key and prefix, with % and _ meaning themselves', async () => {
+      await store.pluginState.set('tiering/thresholds', { effective: 10_000 });
+      await store.pluginState.set('tiering/100%_done', true);
+      await store.pluginState.set('tieringX/other', 1);
+      await store.pluginState.set('groups/elderlyAge', 60);
+      expect(await store.pluginState.get('tiering/thresholds')).toEqual({ effective: 10_000 });
+      expect((await store.pluginState.entries('tiering/')).map(([key]) => key)).toEqual(['tiering/100%_done', 'tiering/thresholds']);
+      await store.pluginState.delete('tiering/thresholds');
+      expect(await store.pluginState.get('tiering/thresholds')).toBeUndefined();
+    });
+
+    it('backs core’s StateStorage, written through to the store', async () => {
+      const state = await StoredStateStorage.open(store.pluginState);
+      state.set('featured-groups/elderlyAge', 65);
+      await state.flush();
+      const again = await StoredStateStorage.open(store.pluginState);
+      expect(again.get('featured-groups/elderlyAge')).toBe(65);
+      expect(again.keys('featured-groups/')).toEqual(['featured-groups/elderlyAge']);
+    });
+
+    describe('transactions', () => {
+      it('keeps everything a transaction wrote once it returns', async () => {
+        const result = await store.transaction(async (tx) => {
+          await tx.customers.upsert(customers.slice(0, 5));
+          await tx.outbox.enqueue([outboxMessage('O1', recordedAt)]);
+          return 'done';
+        });
+        expect(result).toBe('done');
+        expect(await store.customers.count()).toBe(5);
+        expect(await store.outbox.get('O1')).toBeDefined();
+      });
+
+      it('keeps nothing a transaction wrote when it throws', async () => {
+        await store.customers.upsert([customerAt(0)]);
+        const failure = store.transaction(async (tx) => {
+          await tx.customers.upsert(customers.slice(1, 2_000));
+          await tx.customers.upsert([{ ...customerAt(0), tags: ['changed'] }]);
+          await tx.tierChanges.append([tierChange(customerAt(0).id, 'high_end', '2026-06-30')]);
+          await tx.outbox.enqueue([outboxMessage('O1', recordedAt)]);
+          await tx.auditLog.append([{ at: recordedAt, actor: 'system', action: 'assign', subject: 'customer:C1' }]);
+          throw new Error('the approval was withdrawn');
+        });
+        await expect(failure).rejects.toThrow('the approval was withdrawn');
+        expect(await store.customers.count()).toBe(1);
+        expect(await store.customers.get(customerAt(0).id)).toEqual(customerAt(0));
+        expect(await store.tierChanges.historyOf(customerAt(0).id)).toEqual([]);
+        expect(await store.outbox.get('O1')).toBeUndefined();
+        expect(await store.auditLog.list()).toEqual([]);
+      });
+
+      it('runs the next transaction normally after one failed', async () => {
+        await expect(store.transaction(async () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+        await store.transaction(async (tx) => tx.customers.upsert([customerAt(0)]));
+        expect(await store.customers.count()).toBe(1);
+      });
+    });
+
+    it('refuses to work once closed, with a code to branch on', async () => {
+      await store.close();
+      const error: unknown = await store.customers.count().catch((thrown: unknown) => thrown);
+      expect(isKequnError(error, 'KQ_STORE_CLOSED')).toBe(true);
+      store = await subject.open();
+    });
+
+    if (subject.reopen !== undefined) {
+      const reopen = subject.reopen;
+      it('still holds everything after closing and opening again', async () => {
+        await store.customers.upsert(customers.slice(0, 3));
+        await store.tierChanges.append([tierChange('C1', 'high_end', '2026-06-30')]);
+        await store.close();
+        store = await reopen();
+        expect(await store.customers.get(customerAt(2).id)).toEqual(customerAt(2));
+        expect(await store.tierChanges.tierOn('C1', '2026-07-01')).toBe('high_end');
+        expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+      });
+    }
+  });
+}
+
+export { describeCrashSafety, type CrashSubject } from './crash-safety.js';
+export { describeSqlStoreContract } from './sql-store.js';

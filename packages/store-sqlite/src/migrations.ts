@@ -1,0 +1,74 @@
+// The schema in SQLite's dialect, one entry per version of core's `storeMigrations`.
+// Records are JSON text in `document`; the other columns exist for lookups and ordering.
+import type { MigrationStep } from '@kequn/core';
+
+export interface SqliteMigration extends MigrationStep {
+  sql: string;
+}
+
+export const sqliteMigrations: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'customers, organisation, products and events',
+    sql: `
+      CREATE TABLE customers (id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, manager_id TEXT, document TEXT NOT NULL);
+      CREATE INDEX customers_by_manager ON customers (manager_id, id);
+      CREATE TABLE managers (id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, document TEXT NOT NULL);
+      CREATE TABLE branches (id TEXT PRIMARY KEY, document TEXT NOT NULL);
+      CREATE TABLE products (id TEXT PRIMARY KEY, document TEXT NOT NULL);
+      CREATE TABLE customer_events (
+        id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, occurred_ms INTEGER NOT NULL, type TEXT NOT NULL, document TEXT NOT NULL
+      );
+      CREATE INDEX customer_events_by_customer ON customer_events (customer_id, occurred_ms);
+    `,
+  },
+  {
+    version: 2,
+    name: 'membership history and tier changes',
+    sql: `
+      CREATE TABLE membership_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, segment_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+        change TEXT NOT NULL CHECK (change IN ('joined', 'left')), effective_from TEXT NOT NULL, document TEXT NOT NULL
+      );
+      CREATE INDEX membership_changes_by_segment ON membership_changes (segment_id, effective_from);
+      CREATE INDEX membership_changes_by_customer ON membership_changes (customer_id);
+      CREATE TABLE tier_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, customer_id TEXT NOT NULL, tier TEXT NOT NULL,
+        effective_from TEXT NOT NULL, document TEXT NOT NULL
+      );
+      CREATE INDEX tier_changes_by_customer ON tier_changes (customer_id, effective_from);
+      CREATE INDEX tier_changes_by_day ON tier_changes (effective_from);
+      -- Append-only: history is corrected by a later change, never by editing the past.
+      CREATE TRIGGER membership_changes_append_only_update BEFORE UPDATE ON membership_changes
+        BEGIN SELECT RAISE(ABORT, 'membership history is append-only'); END;
+      CREATE TRIGGER membership_changes_append_only_delete BEFORE DELETE ON membership_changes
+        BEGIN SELECT RAISE(ABORT, 'membership history is append-only'); END;
+      CREATE TRIGGER tier_changes_append_only_update BEFORE UPDATE ON tier_changes
+        BEGIN SELECT RAISE(ABORT, 'tier history is append-only'); END;
+      CREATE TRIGGER tier_changes_append_only_delete BEFORE DELETE ON tier_changes
+        BEGIN SELECT RAISE(ABORT, 'tier history is append-only'); END;
+    `,
+  },
+  {
+    version: 3,
+    name: 'contact records, outbox, audit log and plugin state',
+    sql: `
+      CREATE TABLE contact_records (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, occurred_ms INTEGER NOT NULL, document TEXT NOT NULL);
+      CREATE INDEX contact_records_by_customer ON contact_records (customer_id, occurred_ms);
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, status TEXT NOT NULL, created_ms INTEGER NOT NULL, document TEXT NOT NULL
+      );
+      CREATE INDEX outbox_by_status ON outbox (status, created_ms);
+      CREATE TABLE audit_log (
+        sequence INTEGER PRIMARY KEY AUTOINCREMENT, actor TEXT NOT NULL, subject TEXT NOT NULL, document TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_by_actor ON audit_log (actor, sequence);
+      CREATE INDEX audit_log_by_subject ON audit_log (subject, sequence);
+      CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TABLE plugin_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+];

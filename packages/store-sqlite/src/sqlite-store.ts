@@ -1,0 +1,188 @@
+// The embedded default store: one SQLite file in WAL mode, migrated on open, no configuration.
+// better-sqlite3 is synchronous, which suits an embedded file: a bulk write is a loop of prepared
+// statements inside one transaction, with no round trips.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  createSqlRepositories,
+  insertStatement,
+  pendingMigrations,
+  StoreClosedError,
+  StoreMigrationError,
+  StoreUnavailableError,
+  type BulkWrite,
+  type SqlExecutor,
+  type SqlRow,
+  type SqlStore,
+  type SqlStoreRepositories,
+  type SqlValue,
+} from '@kequn/core';
+import { sqliteMigrations } from './migrations.js';
+
+/** Where the store lives when nobody says: beside the project, like `.git`. */
+export const DEFAULT_SQLITE_PATH = './.kequn/kequn.db';
+
+/** SQLite accepts up to 32,766 parameters per statement; this many rows stays well under. */
+const ROWS_PER_INSERT = 100;
+
+export interface SqliteStoreOptions {
+  /** The database file; `:memory:` for a throwaway store. Default `./.kequn/kequn.db`. */
+  path?: string;
+}
+
+export interface SqliteStore extends SqlStore {
+  readonly kind: 'sqlite';
+  /** The absolute path of the file (or `:memory:`). */
+  readonly path: string;
+}
+
+type Connection = Database.Database;
+type Statement = Database.Statement<unknown[]>;
+
+function openConnection(path: string): Connection {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  try {
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed transaction survives a crash of the process; only a power
+    // loss can take back the last commits, never leave a half-written one.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (error) {
+    throw new StoreUnavailableError(path, error);
+  }
+}
+
+function migrate(db: Connection, path: string): void {
+  db.exec('CREATE TABLE IF NOT EXISTS kequn_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  // IMMEDIATE: two processes opening a fresh file at once must not both apply version 1.
+  const applyPending = db.transaction(() => {
+    const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM kequn_migrations').get() as { version: number };
+    for (const step of pendingMigrations(path, row.version, sqliteMigrations)) {
+      try {
+        db.exec(step.sql);
+      } catch (error) {
+        throw new StoreMigrationError(path, step.version, step.name, error);
+      }
+      db.prepare('INSERT INTO kequn_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(step.version, step.name, new Date().toISOString());
+    }
+  });
+  applyPending.immediate();
+}
+
+interface PreparedSql {
+  statement: Statement;
+  /** Whether parameters are bound by name (`@p1`) rather than by position. */
+  named: boolean;
+}
+
+/**
+ * Core's shared SQL numbers parameters `$1`. When each number appears once and in order they become
+ * SQLite's positional `?` (the fast path bulk inserts take); otherwise named `@p1` parameters.
+ */
+function toSqlite(sql: string): { text: string; named: boolean } {
+  const numbers = [...sql.matchAll(/\$(\d+)/g)].map((match) => Number(match[1]));
+  const inOrder = numbers.every((number, index) => number === index + 1);
+  if (inOrder) return { text: sql.replace(/\$\d+/g, '?'), named: false };
+  return { text: sql.replace(/\$(\d+)/g, '@p$1'), named: true };
+}
+
+function namedParameters(params: readonly SqlValue[]): Record<string, SqlValue> {
+  return Object.fromEntries(params.map((value, index) => [`p${index + 1}`, value]));
+}
+
+function createExecutor(db: Connection, assertOpen: () => void): SqlExecutor {
+  const statements = new Map<string, PreparedSql>();
+  const prepared = (sql: string): PreparedSql => {
+    assertOpen();
+    let entry = statements.get(sql);
+    if (entry === undefined) {
+      const { text, named } = toSqlite(sql);
+      entry = { statement: db.prepare(text), named };
+      statements.set(sql, entry);
+    }
+    return entry;
+  };
+  const bind = (entry: PreparedSql, params: readonly SqlValue[]): unknown[] => (entry.named ? [namedParameters(params)] : [...params]);
+  const writeRows = db.transaction((write: BulkWrite) => {
+    const full = prepared(insertStatement(write, ROWS_PER_INSERT)).statement;
+    let start = 0;
+    for (; start + ROWS_PER_INSERT <= write.rows.length; start += ROWS_PER_INSERT) {
+      full.run(...write.rows.slice(start, start + ROWS_PER_INSERT).flat());
+    }
+    const rest = write.rows.slice(start);
+    if (rest.length > 0) prepared(insertStatement(write, rest.length)).statement.run(...rest.flat());
+  });
+  return {
+    async query(sql, params = []) {
+      const entry = prepared(sql);
+      return entry.statement.all(...bind(entry, params)) as SqlRow[];
+    },
+    async execute(sql, params = []) {
+      const entry = prepared(sql);
+      return entry.statement.run(...bind(entry, params)).changes;
+    },
+    async bulkWrite(write) {
+      // Inside an open transaction better-sqlite3 turns this into a savepoint, so it nests.
+      writeRows(write);
+    },
+  };
+}
+
+/** Opens (creating if needed) the SQLite store at `path` and brings its schema up to date. */
+export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  const requested = options.path ?? DEFAULT_SQLITE_PATH;
+  const path = requested === ':memory:' ? requested : resolve(requested);
+  const db = openConnection(path);
+  try {
+    migrate(db, path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  let closed = false;
+  const assertOpen = (): void => {
+    if (closed) throw new StoreClosedError('sqlite');
+  };
+  const sql = createExecutor(db, assertOpen);
+  // One connection: inside a transaction the same repositories and executor take part in it.
+  const repositories: SqlStoreRepositories = { ...createSqlRepositories(sql), sql };
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function runTransaction<T>(work: (tx: SqlStoreRepositories) => Promise<T>): Promise<T> {
+    assertOpen();
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(repositories);
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  return {
+    kind: 'sqlite',
+    path,
+    ...repositories,
+    transaction<T>(work: (tx: SqlStoreRepositories) => Promise<T>): Promise<T> {
+      const run = queue.then(() => runTransaction(work));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async schemaVersion() {
+      assertOpen();
+      const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS version FROM kequn_migrations').get() as { version: number };
+      return row.version;
+    },
+    async close() {
+      if (closed) return;
+      await queue;
+      closed = true;
+      db.close();
+    },
+  };
+}
