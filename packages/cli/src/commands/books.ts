@@ -351,7 +351,7 @@ function requireApprover(session: BookSession, by: string): Manager {
 function requireManager(session: BookSession, managerId: string, option: string): Manager {
   const manager = managerOf(session, managerId);
   if (manager !== undefined) return manager;
-  const example = exampleOf(session, ['relationship_manager', 'vip_wealth_manager']);
+  const example = exampleOf(session, ['counter_wealth_manager', 'vip_wealth_manager']);
   throw new BookCommandError(
     `${option} "${managerId}" is not a manager in this store; try ${example}.`,
   );
