@@ -14,6 +14,8 @@ import { createSyntheticBank } from '@kequn/testing';
 import { exportBank, importCustomers } from '../src/index.js';
 
 const { values } = parseArgs({
+  // `pnpm bench -- --customers N` hands the `--` on; it separates nothing here.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     customers: { type: 'string', default: '1000000' },
     folder: { type: 'string', default: './.kequn/bench' },

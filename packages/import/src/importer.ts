@@ -158,27 +158,29 @@ export async function importFile(kind: ImportKind, path: string, options: Import
   };
 
   try {
-    for await (const row of source.rows) {
-      counts.read += 1;
-      if (row.kind === 'problem') {
-        await reject(row.line, row.column, row.reason, row.raw);
-        continue;
+    for await (const rows of source.rows) {
+      for (const row of rows) {
+        counts.read += 1;
+        if (row.kind === 'problem') {
+          await reject(row.line, row.column, row.reason, row.raw);
+          continue;
+        }
+        const converted = converter.convert(row.cells);
+        const raw = (): string => (Array.isArray(row.cells) ? row.cells.join(',') : JSON.stringify(row.cells));
+        if (converted.record === undefined) {
+          const columns = [...new Set(converted.problems.map((problem) => problem.column))].join('; ');
+          await reject(row.line, columns, converted.problems.map((problem) => problem.reason).join('; '), raw());
+          continue;
+        }
+        const key = definition.identity(converted.record);
+        if (!seen.add(key)) {
+          counts.duplicates += 1;
+          await reject(row.line, firstColumnOf(mapping, definition.identityField), `duplicate ${definition.noun} ${key}: an earlier row of this file has it and was kept`, raw());
+          continue;
+        }
+        batch.push(converted.record);
+        if (batch.length >= batchSize) await flush();
       }
-      const converted = converter.convert(row.cells);
-      const raw = (): string => (Array.isArray(row.cells) ? row.cells.join(',') : JSON.stringify(row.cells));
-      if (converted.record === undefined) {
-        const columns = [...new Set(converted.problems.map((problem) => problem.column))].join('; ');
-        await reject(row.line, columns, converted.problems.map((problem) => problem.reason).join('; '), raw());
-        continue;
-      }
-      const key = definition.identity(converted.record);
-      if (!seen.add(key)) {
-        counts.duplicates += 1;
-        await reject(row.line, firstColumnOf(mapping, definition.identityField), `duplicate ${definition.noun} ${key}: an earlier row of this file has it and was kept`, raw());
-        continue;
-      }
-      batch.push(converted.record);
-      if (batch.length >= batchSize) await flush();
     }
     await flush();
   } finally {

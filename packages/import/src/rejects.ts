@@ -20,7 +20,8 @@ export interface RejectWriter {
 export async function openRejectFile(path: string | undefined): Promise<RejectWriter> {
   if (path === undefined) return { write: async () => undefined, close: async () => undefined };
   await mkdir(dirname(path), { recursive: true });
-  const stream: WriteStream = createWriteStream(path, { encoding: 'utf8' });
+  // The raw rows hold personal financial information: only the file's owner may read them.
+  const stream: WriteStream = createWriteStream(path, { encoding: 'utf8', mode: 0o600 });
   // A BOM so that Excel, which bank staff open reject files with, reads the Chinese correctly.
   stream.write(`\uFEFF${stringify([['line', 'column', 'reason', 'record']])}`);
   return {

@@ -3,9 +3,9 @@
 // nothing is held beyond the row being read.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parse as parseCsv, type CsvError } from 'csv-parse';
 import iconv from 'iconv-lite';
 import type { DuckDBResult } from '@duckdb/node-api';
+import { CsvRecordSplitter, type CsvItem } from './csv-records.js';
 import { ImportSourceError } from './errors.js';
 
 export type SourceFormat = 'csv' | 'jsonl' | 'parquet';
@@ -27,7 +27,8 @@ export interface SourceProblem {
 export interface OpenedSource {
   /** The header of a CSV or Parquet file; JSON Lines rows carry their own keys. */
   header: string[] | undefined;
-  rows: AsyncGenerator<SourceRow | SourceProblem, void, undefined>;
+  /** Rows in the order read, a chunk of the file at a time (one promise per chunk, not per row). */
+  rows: AsyncGenerator<readonly (SourceRow | SourceProblem)[], void, undefined>;
 }
 
 export function formatOf(path: string): SourceFormat {
@@ -46,100 +47,81 @@ function decodedStream(path: string, encoding: string): NodeJS.ReadableStream {
   return file.pipe(decoder);
 }
 
-function csvProblemReason(error: CsvError): string {
-  if (error.code === 'CSV_QUOTE_NOT_CLOSED') return 'the file ends inside a quoted field: the last line is truncated';
-  return error.message;
+/** Chunks of decoded text; a chunk read as bytes (by a decoder that gives them) is read as UTF-8. */
+async function* decodedText(path: string, encoding: string): AsyncGenerator<string, void, undefined> {
+  for await (const chunk of decodedStream(path, encoding)) yield typeof chunk === 'string' ? chunk : String(chunk);
 }
-
-/** The line a record starts on: where it ended, less the line breaks inside its quoted fields. */
-function startLine(record: readonly string[], endLine: number): number {
-  let breaks = 0;
-  for (const field of record) {
-    if (field.includes('\n')) breaks += field.split('\n').length - 1;
-  }
-  return endLine - breaks;
-}
-
-type CsvItem = { record: string[]; info: { lines: number } };
 
 async function openCsv(path: string, encoding: string, delimiter: string | undefined): Promise<OpenedSource> {
-  // Problems the parser skips past (a quote never closed at the end of the file) arrive through
-  // on_skip while it runs ahead of the rows read so far; they wait here to be reported in turn.
-  const skipped: SourceProblem[] = [];
-  let parsedLines = 0;
-  const parser = decodedStream(path, encoding).pipe(
-    parseCsv({
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      delimiter: delimiter ?? ',',
-      on_record: (record: string[], context: { lines: number }) => {
-        parsedLines = context.lines;
-        return record;
-      },
-      on_skip: (error: CsvError | undefined) => {
-        skipped.push({ kind: 'problem', line: parsedLines + 1, column: '(row)', reason: error === undefined ? 'unreadable row' : csvProblemReason(error), raw: '' });
-        return undefined;
-      },
-    }),
-  );
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<CsvItem>;
-  let first: IteratorResult<CsvItem>;
-  try {
-    first = await iterator.next();
-  } catch (error) {
-    throw new ImportSourceError(path, `its header cannot be read (${error instanceof Error ? error.message : String(error)})`, error);
+  const separator = delimiter ?? ',';
+  if (separator.length !== 1) throw new ImportSourceError(path, `the delimiter must be one character, not "${separator}"`);
+  const splitter = new CsvRecordSplitter(separator);
+  const chunks = decodedText(path, encoding);
+  // Items split from the last chunk and not yet handed out; the header is the first record.
+  let items: CsvItem[] = [];
+  let done = false;
+  const more = async (): Promise<void> => {
+    items = [];
+    let next: IteratorResult<string>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      throw new ImportSourceError(path, error instanceof Error ? error.message : String(error), error);
+    }
+    if (next.done === true) {
+      splitter.end(items);
+      done = true;
+    } else {
+      splitter.push(next.value, items);
+    }
+  };
+  let headerItem: CsvItem | undefined;
+  while (headerItem === undefined) {
+    if (done) throw new ImportSourceError(path, 'the file is empty: expected a header line and rows');
+    await more();
+    headerItem = items.shift();
   }
-  if (first.done === true) throw new ImportSourceError(path, 'the file is empty: expected a header line and rows');
-  const header = first.value.record.map((column) => column.trim());
+  if (headerItem.kind === 'problem') throw new ImportSourceError(path, `its header cannot be read (${headerItem.reason})`);
+  const header = headerItem.fields.map((column) => column.trim());
 
   function judge(record: string[], line: number): SourceRow | SourceProblem {
-    const raw = record.join(',');
-    if (raw.includes('\uFFFD')) {
-      const column = header[record.findIndex((field) => field.includes('\uFFFD'))] ?? '(row)';
-      return { kind: 'problem', line, column, reason: badBytes(encoding), raw };
+    for (const field of record) {
+      if (field.includes('\uFFFD')) {
+        const column = header[record.indexOf(field)] ?? '(row)';
+        return { kind: 'problem', line, column, reason: badBytes(encoding), raw: record.join(',') };
+      }
     }
     if (record.length < header.length) {
       const missing = header.slice(record.length);
       const reason = `the row has ${record.length} of ${header.length} columns (missing ${missing.join(', ')}): a truncated or mis-split line`;
-      return { kind: 'problem', line, column: missing[0] ?? '(row)', reason, raw };
+      return { kind: 'problem', line, column: missing[0] ?? '(row)', reason, raw: record.join(',') };
     }
     if (record.length > header.length) {
       const reason = `the row has ${record.length} values but the header ${header.length} columns: an unquoted comma or delimiter in a value?`;
-      return { kind: 'problem', line, column: '(row)', reason, raw };
+      return { kind: 'problem', line, column: '(row)', reason, raw: record.join(',') };
     }
     return { kind: 'row', line, cells: record };
   }
 
-  async function* rows(): AsyncGenerator<SourceRow | SourceProblem, void, undefined> {
-    for (;;) {
-      let next: IteratorResult<CsvItem>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        throw new ImportSourceError(path, error instanceof Error ? error.message : String(error), error);
-      }
-      if (next.done === true) break;
-      const { record, info } = next.value;
-      const line = startLine(record, info.lines);
-      for (let problem = skipped[0]; problem !== undefined && problem.line < line; problem = skipped[0]) {
-        skipped.shift();
-        yield problem;
-      }
-      yield judge(record, line);
+  const judged = (item: CsvItem): SourceRow | SourceProblem =>
+    item.kind === 'record' ? judge(item.fields, item.line) : { kind: 'problem', line: item.line, column: '(row)', reason: item.reason, raw: item.raw };
+
+  async function* rows(): AsyncGenerator<readonly (SourceRow | SourceProblem)[], void, undefined> {
+    if (items.length > 0) yield items.map(judged);
+    while (!done) {
+      await more();
+      if (items.length > 0) yield items.map(judged);
     }
-    yield* skipped.splice(0);
   }
   return { header, rows: rows() };
 }
 
 async function openJsonLines(path: string, encoding: string): Promise<OpenedSource> {
   const lines = createInterface({ input: decodedStream(path, encoding), crlfDelay: Infinity });
-  async function* rows(): AsyncGenerator<SourceRow | SourceProblem, void, undefined> {
+  async function* rows(): AsyncGenerator<readonly (SourceRow | SourceProblem)[], void, undefined> {
+    for await (const row of jsonRows()) yield [row];
+  }
+  async function* jsonRows(): AsyncGenerator<SourceRow | SourceProblem, void, undefined> {
     let line = 0;
     for await (const text of lines) {
       line += 1;
@@ -179,14 +161,14 @@ async function openParquet(path: string): Promise<OpenedSource> {
     throw new ImportSourceError(path, `DuckDB cannot read it as Parquet (${error instanceof Error ? error.message : String(error)})`, error);
   }
   const header = result.columnNames();
-  async function* rows(): AsyncGenerator<SourceRow | SourceProblem, void, undefined> {
+  async function* rows(): AsyncGenerator<readonly (SourceRow | SourceProblem)[], void, undefined> {
     let line = 0;
     try {
       for await (const chunk of result.yieldRowObjectJson()) {
-        for (const cells of chunk) {
+        yield chunk.map((cells): SourceRow => {
           line += 1;
-          yield { kind: 'row', line, cells };
-        }
+          return { kind: 'row', line, cells };
+        });
       }
     } finally {
       connection.closeSync();

@@ -1,6 +1,6 @@
 // Real-world and malformed CSV files: every good row is kept, every bad row reported with its line,
 // column and reason.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore, isKequnError, type KequnStore } from '@kequn/core';
@@ -67,6 +67,8 @@ describe('importing customers from CSV', () => {
       ['6', '手机银行; 手机号'],
     ]);
     expect(rejects[0]?.reason).toContain('is not an amount');
+    // The raw rows carry personal financial information: the file is readable by its owner only.
+    expect(statSync(rejectFile).mode & 0o077).toBe(0);
     expect(rejects[1]?.reason).toContain('not a calendar date');
     expect(rejects[2]?.reason).toContain('profile.occupation');
     expect(rejects[3]?.record).toContain('B0005');
