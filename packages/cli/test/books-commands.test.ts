@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSqlBookStore,
+  customerBasis,
   type AllocationRun,
+  type CompletenessFigures,
   type HandoffCase,
   type PlanItem,
+  type ReclaimFlag,
 } from '@kequn/books';
 import { openSqliteStore } from '@kequn/store-sqlite';
 import { createProgram } from '../src/index.js';
@@ -240,5 +243,154 @@ describe('kequn plan on a persistent store', () => {
     await expect(kequn('kpi', '--from', '2026-11-01', '--to', '2026-10-01')).rejects.toThrow(
       '--from 2026-11-01 is after --to 2026-10-01',
     );
+  });
+});
+
+describe('kequn assign reclaim on a persistent store', () => {
+  freshStore('reclaim');
+
+  type ReclaimRow = ReclaimFlag & { lastEffectiveContactAt: string | null };
+
+  async function flagged(): Promise<ReclaimRow[]> {
+    return (await json<{ flagged: ReclaimRow[] }>('assign', 'reclaim')).flagged;
+  }
+
+  it('lists the neglected customers per manager by id, without names or phones', async () => {
+    const rows = await flagged();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      if (row.daysWithoutContact !== null) expect(row.daysWithoutContact).toBeGreaterThan(90);
+      expect(await customerManager(row.customerId)).toBe(row.managerId);
+    }
+    const [first] = rows;
+    if (first === undefined) throw new Error('nobody flagged');
+    const opened = await openSqliteStore({ path: database });
+    const customer = await opened.customers.get(first.customerId);
+    await opened.close();
+    if (customer === undefined) throw new Error(`${first.customerId} is not in the store`);
+
+    const table = await kequn('assign', 'reclaim', '--locale', 'en');
+    expect(table).toMatch(new RegExp(`${first.managerId}\\s*│\\s*${first.customerId}`));
+    expect(table).not.toContain(customer.profile.name);
+    expect(table).not.toContain(customer.profile.phone);
+  });
+
+  it('refuses a --by who is not an operations manager or branch head, reclaiming nobody', async () => {
+    const [row] = await flagged();
+    if (row === undefined) throw new Error('nobody flagged');
+    const failure = kequn('assign', 'reclaim', '--apply', '--by', row.managerId);
+    await expect(failure).rejects.toThrow(`--by "${row.managerId}"`);
+    await expect(failure).rejects.toThrow('reclaims need one of: operations_manager, branch_head');
+    expect(await customerManager(row.customerId)).toBe(row.managerId);
+    await expect(kequn('assign', 'reclaim', '--apply')).rejects.toThrow('--apply needs --by');
+  });
+
+  it('refuses to reclaim a customer who is not flagged, naming --customer', async () => {
+    const rows = await flagged();
+    const opened = await openSqliteStore({ path: database });
+    const customers = await opened.customers.list({ limit: 1000 });
+    await opened.close();
+    const contacted = customers.find(
+      (customer) =>
+        customer.relationshipManagerId !== null &&
+        !rows.some((row) => row.customerId === customer.id),
+    );
+    if (contacted === undefined) throw new Error('every managed customer is flagged');
+    await expect(
+      kequn(
+        'assign',
+        'reclaim',
+        '--apply',
+        '--by',
+        await firstOperationsManager(),
+        '--customer',
+        contacted.id,
+      ),
+    ).rejects.toThrow(`--customer "${contacted.id}" is not flagged for reclaim`);
+    expect(await customerManager(contacted.id)).toBe(contacted.relationshipManagerId);
+  });
+
+  it('reclaims flagged customers, and the next run re-allocates them to another manager', async () => {
+    const opened = await openSqliteStore({ path: database });
+    const inScope = new Set<string>();
+    for (const row of await flagged()) {
+      const customer = await opened.customers.get(row.customerId);
+      if (customer !== undefined && customerBasis(customer) >= 50_000) inScope.add(customer.id);
+    }
+    await opened.close();
+    const chosen = (await flagged()).filter((row) => inScope.has(row.customerId)).slice(0, 4);
+    if (chosen.length === 0)
+      throw new Error('no flagged customer is in an allocation rule’s scope');
+
+    const approver = await firstOperationsManager();
+    const ids = chosen.map((row) => row.customerId);
+    const { reclaimed } = await json<{ reclaimed: ReclaimRow[] }>(
+      'assign',
+      'reclaim',
+      '--apply',
+      '--by',
+      approver,
+      '--customer',
+      ...ids,
+    );
+    expect(reclaimed.map((row) => row.customerId)).toEqual(ids);
+    for (const id of ids) expect(await customerManager(id)).toBeNull();
+    const stillFlagged = (await flagged()).map((row) => row.customerId);
+    for (const id of ids) expect(stillFlagged).not.toContain(id);
+
+    const run = await json<AllocationRun>('assign', 'propose', '--by', approver, '--approve');
+    expect(run.status).toBe('applied');
+    for (const row of chosen) {
+      const manager = await customerManager(row.customerId);
+      expect(manager).not.toBeNull();
+      expect(manager).not.toBe(row.managerId);
+    }
+    const afterwards = (await flagged()).map((row) => row.customerId);
+    for (const id of ids) expect(afterwards).not.toContain(id);
+  });
+});
+
+describe('kequn kpi profile completeness', () => {
+  freshStore('completeness');
+
+  type Row = { completeness: CompletenessFigures | null };
+  type Report = {
+    completeness: { bank: CompletenessFigures } | null;
+    branches: Row[];
+    managers: Row[];
+  };
+
+  function expectRates(figures: CompletenessFigures): void {
+    for (const band of [figures.high_end, figures.mid]) {
+      if (band.rate === null) continue;
+      expect(band.rate).toBeGreaterThanOrEqual(0);
+      expect(band.rate).toBeLessThanOrEqual(1);
+    }
+  }
+
+  it('reports completeness per branch and manager against the targets, between 0 and 100%', async () => {
+    const report = await json<Report>('kpi');
+    if (report.completeness === null) throw new Error('completeness was not measured');
+    expect(report.completeness.bank.high_end.target).toBe(1);
+    expect(report.completeness.bank.mid.target).toBe(0.7);
+    expect(report.completeness.bank.mid.customers).toBeGreaterThan(0);
+    expectRates(report.completeness.bank);
+    const rows = [...report.branches, ...report.managers];
+    expect(rows.some((row) => row.completeness !== null)).toBe(true);
+    for (const row of rows) if (row.completeness !== null) expectRates(row.completeness);
+
+    const percentages = /(\d+\.\d)%/g;
+    const table = await kequn('kpi', '--locale', 'en');
+    expect(table).toContain('Profile completeness (high-end / mid)');
+    expect(table).toContain('Full files (target 100%)');
+    expect(table).toContain('Full files (target ≥ 70%)');
+    const managerTable = await kequn('kpi', '--per', 'manager');
+    expect(managerTable).toContain('高端建档率（目标 100%）');
+    for (const [, figure] of `${table}${managerTable}`.matchAll(percentages)) {
+      expect(Number(figure)).toBeLessThanOrEqual(100);
+    }
+
+    const skipped = await json<Report>('kpi', '--no-events');
+    expect(skipped.completeness).toBeNull();
   });
 });

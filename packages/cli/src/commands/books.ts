@@ -31,6 +31,7 @@ import { assignmentPlugin, type AssignmentExports } from '@kequn/plugin-assignme
 import {
   applyContact,
   classesFromModel,
+  CompletenessTally,
   createBookService,
   createMemoryBookStore,
   createSqlBookStore,
@@ -42,6 +43,7 @@ import {
   formatBookSummary,
   KpiTally,
   migrateBookStore,
+  profileCompleteness,
   segmentMembers,
   storeCustomerDirectory,
   type AllocationRun,
@@ -49,11 +51,15 @@ import {
   type BookService,
   type BookStore,
   type BookSummary,
+  type CompletenessFigures,
+  type CompletenessReport,
   type ContactState,
   type HandoffCase,
   type HandoffStatus,
   type KpiFigures,
   type KpiPeriod,
+  type KpiReport,
+  type ReclaimFlag,
 } from '@kequn/books';
 import { openStoreAt } from '../store-location.js';
 
@@ -337,14 +343,17 @@ function exampleOf(session: BookSession, roles: readonly string[]): string {
   return session.managers.find((manager) => roles.includes(manager.role))?.id ?? 'BR001-M01';
 }
 
-/** Checks `--by` before any work, so the message names the option and suggests a real approver. */
-function requireApprover(session: BookSession, by: string): Manager {
+/**
+ * Checks `--by` before any work, so the message names the option and suggests a real approver.
+ * `step` names what needs the approver role in the message: approvals, reclaims.
+ */
+function requireApprover(session: BookSession, by: string, step = 'approvals'): Manager {
   const roles = serviceOver(session, session.store).settings.allocation.approverRoles;
   const manager = managerOf(session, by);
   if (manager !== undefined && roles.includes(manager.role)) return manager;
   const what = manager === undefined ? 'is not a manager in this store' : `is a ${manager.role}`;
   throw new BookCommandError(
-    `--by "${by}" ${what}; approvals need one of: ${roles.join(', ')} (e.g. ${exampleOf(session, roles)}).`,
+    `--by "${by}" ${what}; ${step} need one of: ${roles.join(', ')} (e.g. ${exampleOf(session, roles)}).`,
   );
 }
 
@@ -481,6 +490,7 @@ async function proposeRun(session: BookSession, options: ProposeOptions): Promis
   const { policy } = session.kernel.exportsOf<AssignmentExports>('assignment');
   // The run sees every customer once; their current managers are what the store holds now.
   const customers = await collect(scanAll(session.store.customers, PAGE));
+  const excluded = await reclaimExclusions(session.store, customers);
   const proposed = await inTransaction(session, (service) =>
     service.proposeAllocationRun({
       month: options.asOf.slice(0, 7),
@@ -488,6 +498,7 @@ async function proposeRun(session: BookSession, options: ProposeOptions): Promis
       at,
       customers,
       policy,
+      excluded,
     }),
   );
   if (options.approve !== true) return proposed;
@@ -542,6 +553,218 @@ function runListTable(runs: readonly AllocationRun[], locale: BookLocale): strin
     ]);
   }
   return table.toString();
+}
+
+// ── kequn assign reclaim ────────────────────────────────────────────────────────────────
+
+/**
+ * Plugin-state key of the managers each reclaimed customer must not go back to. `reclaim()` returns
+ * them and the next allocation run needs them, and that run is another command, so they are stored.
+ */
+const RECLAIMED_KEY = 'books/cli-reclaimed';
+
+/** Customer id → the managers they must not be re-allocated to. */
+type Exclusions = Map<string, string[]>;
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+async function storedExclusions(repositories: StoreRepositories): Promise<Exclusions> {
+  const stored = await repositories.pluginState.get(RECLAIMED_KEY);
+  if (stored === undefined) return new Map();
+  const exclusions: Exclusions = new Map();
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+    for (const [customerId, managerIds] of Object.entries(stored))
+      if (isStringArray(managerIds)) exclusions.set(customerId, managerIds);
+    if (exclusions.size === Object.keys(stored).length) return exclusions;
+  }
+  throw new BookCommandError(
+    `The store's plugin state "${RECLAIMED_KEY}" is not a map of customer ids to manager ids; delete that entry to forget past reclaims.`,
+  );
+}
+
+/** The exclusions that still matter: those of reclaimed customers nobody holds yet. */
+async function reclaimExclusions(
+  repositories: StoreRepositories,
+  customers: readonly Customer[],
+): Promise<Exclusions> {
+  const stored = await storedExclusions(repositories);
+  const pending: Exclusions = new Map();
+  for (const customer of customers) {
+    const managerIds = stored.get(customer.id);
+    if (managerIds !== undefined && customer.relationshipManagerId === null)
+      pending.set(customer.id, managerIds);
+  }
+  return pending;
+}
+
+/** Adds this reclaim's exclusions; those of customers re-allocated since have done their job. */
+async function rememberExclusions(
+  tx: StoreRepositories,
+  added: ReadonlyMap<string, string[]>,
+): Promise<void> {
+  const kept: Record<string, string[]> = {};
+  for (const [customerId, managerIds] of await storedExclusions(tx)) {
+    const customer = await tx.customers.get(customerId);
+    if (customer !== undefined && customer.relationshipManagerId === null)
+      kept[customerId] = managerIds;
+  }
+  for (const [customerId, managerIds] of added) kept[customerId] = managerIds;
+  await tx.pluginState.set(RECLAIMED_KEY, kept);
+}
+
+/** A flagged customer as the command shows it: ids and dates only, never names or phones. */
+interface ReclaimRow extends ReclaimFlag {
+  lastEffectiveContactAt: string | null;
+}
+
+type ReclaimOptions = StoreOptions & {
+  apply?: boolean;
+  by?: string;
+  customer?: string[];
+  at?: string;
+};
+
+/**
+ * The managed customers flagged for reclaim on `--as-of`. Their last effective contact is in the
+ * book's contact states, so the store's contact history is folded in first, as for a plan.
+ */
+async function flagForReclaim(
+  session: BookSession,
+  service: BookService,
+  tx: StoreRepositories,
+  asOf: string,
+): Promise<ReclaimRow[]> {
+  const managed: Customer[] = [];
+  for await (const customer of scanAll(tx.customers, PAGE))
+    if (customer.relationshipManagerId !== null) managed.push(customer);
+  await foldContactHistory(session, tx, service, managed);
+  const rows: ReclaimRow[] = [];
+  for (const flag of await service.reclaimCandidates(managed, asOf)) {
+    const state = await service.contactState(flag.customerId);
+    rows.push({ ...flag, lastEffectiveContactAt: state?.lastEffectiveContactAt ?? null });
+  }
+  return rows.sort(
+    (a, b) => a.managerId.localeCompare(b.managerId) || a.customerId.localeCompare(b.customerId),
+  );
+}
+
+/** The rows `--customer` names, each of which must be flagged; all rows without `--customer`. */
+function selectForReclaim(
+  rows: readonly ReclaimRow[],
+  options: ReclaimOptions,
+  noContactDays: number,
+): ReclaimRow[] {
+  if (options.customer === undefined) return [...rows];
+  const byCustomer = new Map(rows.map((row) => [row.customerId, row]));
+  return [...new Set(options.customer)].map((customerId) => {
+    const row = byCustomer.get(customerId);
+    if (row !== undefined) return row;
+    throw new BookCommandError(
+      `--customer "${customerId}" is not flagged for reclaim on ${options.asOf}: only a managed customer with no effective contact or assignment in the last ${noContactDays} days can be reclaimed. Run kequn assign reclaim to see who is.`,
+    );
+  });
+}
+
+function reclaimTable(rows: readonly ReclaimRow[], locale: BookLocale): string {
+  const zh = locale === 'zh-CN';
+  const table = new Table({
+    head: zh
+      ? ['经理', '客户', '最近有效联系', '未联系天数']
+      : ['Manager', 'Customer', 'Last effective contact', 'Days without contact'],
+    style: tableStyle,
+  });
+  for (const row of rows) {
+    table.push([
+      row.managerId,
+      row.customerId,
+      row.lastEffectiveContactAt?.slice(0, 10) ?? '—',
+      row.daysWithoutContact ?? '—',
+    ]);
+  }
+  return table.toString();
+}
+
+function managerCount(rows: readonly ReclaimRow[]): number {
+  return new Set(rows.map((row) => row.managerId)).size;
+}
+
+function printReclaimList(
+  output: Output,
+  session: BookSession,
+  rows: readonly ReclaimRow[],
+  options: ReclaimOptions,
+  noContactDays: number,
+): void {
+  if (options.json === true)
+    return printJson(output, { asOf: options.asOf, noContactDays, flagged: rows });
+  const zh = options.locale === 'zh-CN';
+  output.write(
+    zh
+      ? `${options.asOf}：${managerCount(rows)} 位经理的 ${rows.length} 户客户超过 ${noContactDays} 天无有效联系，可收回。\n`
+      : `${options.asOf}: ${rows.length} customers of ${managerCount(rows)} managers have had no effective contact for over ${noContactDays} days and can be reclaimed.\n`,
+  );
+  if (rows.length === 0) return;
+  output.write(`${reclaimTable(rows, options.locale)}\n`);
+  const approver = exampleOf(session, ['operations_manager']);
+  output.write(
+    zh
+      ? `收回：kequn assign reclaim --apply --by ${approver} [--customer …]\n`
+      : `Reclaim with: kequn assign reclaim --apply --by ${approver} [--customer …]\n`,
+  );
+}
+
+function printReclaimed(
+  output: Output,
+  rows: readonly ReclaimRow[],
+  decision: { by: string; at: string },
+  options: ReclaimOptions,
+): void {
+  if (options.json === true) return printJson(output, { ...decision, reclaimed: rows });
+  const zh = options.locale === 'zh-CN';
+  if (rows.length === 0) {
+    output.write(zh ? '没有需要收回的客户。\n' : 'Nobody to reclaim.\n');
+    return;
+  }
+  output.write(
+    zh
+      ? `已收回 ${managerCount(rows)} 位经理的 ${rows.length} 户客户（${decision.by} @ ${decision.at}）；下一次 kequn assign propose 会把他们分配给其他经理。\n`
+      : `Reclaimed ${rows.length} customers from ${managerCount(rows)} managers (${decision.by} @ ${decision.at}); the next kequn assign propose re-allocates them to other managers.\n`,
+  );
+  output.write(`${reclaimTable(rows, options.locale)}\n`);
+}
+
+async function reclaimCommand(session: BookSession, options: ReclaimOptions, output: Output) {
+  const noContactDays = serviceOver(session, session.store).settings.reclaim.noContactDays;
+  if (options.apply !== true) {
+    const rows = await inTransaction(session, (service, tx) =>
+      flagForReclaim(session, service, tx, options.asOf),
+    );
+    return printReclaimList(
+      output,
+      session,
+      selectForReclaim(rows, options, noContactDays),
+      options,
+      noContactDays,
+    );
+  }
+  if (options.by === undefined)
+    throw new BookCommandError(
+      '--apply needs --by <managerId>: the operations manager or branch head who reclaims.',
+    );
+  requireApprover(session, options.by, 'reclaims');
+  const decision = { by: options.by, at: options.at ?? morningOf(options.asOf) };
+  // Flagging, reclaiming and remembering whom to avoid commit together or not at all.
+  const reclaimed = await inTransaction(session, async (service, tx) => {
+    const rows = await flagForReclaim(session, service, tx, options.asOf);
+    const selected = selectForReclaim(rows, options, noContactDays);
+    if (selected.length === 0) return selected;
+    const customerIds = selected.map((row) => row.customerId);
+    await rememberExclusions(tx, await service.reclaim({ customerIds, ...decision }));
+    return selected;
+  });
+  printReclaimed(output, reclaimed, decision, options);
 }
 
 function registerAssign(program: Command, output: Output): void {
@@ -620,6 +843,17 @@ function registerAssign(program: Command, output: Output): void {
         if (options.json === true) return printJson(output, runs.map(runJson));
         output.write(`${runListTable(runs, options.locale)}\n`);
       });
+    });
+
+  withAtOption(withStoreOptions(assign.command('reclaim')))
+    .description(
+      'customers with no effective contact in the reclaim window (收回), per manager; --apply reclaims them for re-allocation',
+    )
+    .option('--apply', 'reclaim them (as --by); the next propose re-allocates them to others')
+    .option('--by <managerId>', 'with --apply: the reclaiming operations manager, e.g. BR001-M01')
+    .option('--customer <ids...>', 'only these flagged customers (default: every one flagged)')
+    .action(async (options: ReclaimOptions, command: Command) => {
+      await withSession(command, options, (session) => reclaimCommand(session, options, output));
     });
 }
 
@@ -1084,11 +1318,47 @@ async function holdsTransactions(store: KequnStore): Promise<boolean> {
 
 type KpiOptions = StoreOptions & { from: string; to: string; events: boolean; per: string };
 
-async function kpiSummary(session: BookSession, options: KpiOptions) {
+function latestOf(instants: readonly string[]): string | undefined {
+  let latest: string | undefined;
+  for (const instant of instants)
+    if (latest === undefined || Date.parse(instant) > Date.parse(latest)) latest = instant;
+  return latest;
+}
+
+function contactInstants(events: readonly CustomerEvent[]): string[] {
+  return events.filter((event) => event.type === 'contact').map((event) => event.occurredAt);
+}
+
+/**
+ * The customer's last contact for the file's contact-history section: stored contact events and
+ * recorded contacts. Only a customer with none in the KPI window costs a look further back.
+ */
+async function lastContactOf(
+  store: KequnStore,
+  customer: Customer,
+  activity: { events: readonly CustomerEvent[]; contacts: readonly ContactRecord[]; since: string },
+): Promise<string | undefined> {
+  const recent = latestOf([
+    ...contactInstants(activity.events),
+    ...activity.contacts.map((contact) => contact.occurredAt),
+  ]);
+  if (recent !== undefined) return recent;
+  const earlier = await store.events.listByCustomer(customer.id, { to: activity.since });
+  return latestOf(contactInstants(earlier));
+}
+
+interface KpiResult {
+  kpis: KpiReport;
+  /** Null with --no-events: without contact history the files cannot be judged. */
+  completeness: CompletenessReport | null;
+}
+
+async function kpiSummary(session: BookSession, options: KpiOptions): Promise<KpiResult> {
   const period: KpiPeriod = { from: options.from, to: options.to };
   const service = serviceOver(session, session.store);
   const settings = service.settings.kpi;
   const tally = new KpiTally(period);
+  const files = new CompletenessTally(service.settings.completeness);
   const judgeDormancy = await holdsTransactions(session.store);
   const range = {
     from: `${shiftDate(period.from, -settings.dormantDays - 1)}T00:00:00Z`,
@@ -1103,9 +1373,20 @@ async function kpiSummary(session: BookSession, options: KpiOptions) {
     const contacts = await session.store.contactRecords.listByCustomer(customer.id);
     const fact = customerKpiFact(customer, period, settings, { events, contacts });
     tally.addCustomer(judgeDormancy ? fact : { ...fact, dormantAtStart: null, reactivated: null });
+    const lastContact = await lastContactOf(session.store, customer, {
+      events,
+      contacts,
+      since: range.from,
+    });
+    files.add(
+      profileCompleteness(customer, lastContact, service.settings.completeness),
+      customerBasis(customer),
+      customer.branchId,
+      customer.relationshipManagerId,
+    );
   }
   for (const handoff of await service.handoffs()) tally.addHandoff(handoff);
-  return tally.report();
+  return { kpis: tally.report(), completeness: options.events ? files.report() : null };
 }
 
 function kpiRow(name: string, figures: KpiFigures): (string | number)[] {
@@ -1157,9 +1438,105 @@ function kpiTable(
   return table.toString();
 }
 
+function completenessCells(figures: CompletenessFigures | undefined, zh: boolean): string[] {
+  if (figures === undefined) return ['0', '—', '0', '—', '—'];
+  const met = figures.high_end.meetsTarget && figures.mid.meetsTarget;
+  return [
+    String(figures.high_end.customers),
+    percent(figures.high_end.rate),
+    String(figures.mid.customers),
+    percent(figures.mid.rate),
+    met ? (zh ? '是' : 'yes') : zh ? '否' : 'no',
+  ];
+}
+
+/** "100%" for the high-end band, "≥ 70%" for the mid band, as DOMAIN.md states the targets. */
+function targetText(target: number): string {
+  const share = `${Math.round(target * 100)}%`;
+  return target === 1 ? share : `≥ ${share}`;
+}
+
+/** Profile completeness (建档率) per row of the KPI table, against the targets of each band. */
+function completenessTable(
+  ids: Iterable<string>,
+  rows: ReadonlyMap<string, CompletenessFigures>,
+  bank: CompletenessFigures,
+  options: KpiOptions,
+): string {
+  const zh = options.locale === 'zh-CN';
+  const level = options.per === 'manager' ? (zh ? '经理' : 'Manager') : zh ? '网点' : 'Branch';
+  const highEnd = targetText(bank.high_end.target);
+  const mid = targetText(bank.mid.target);
+  const table = new Table({
+    head: zh
+      ? [
+          level,
+          '高端户数',
+          `高端建档率（目标 ${highEnd}）`,
+          '中端户数',
+          `中端建档率（目标 ${mid}）`,
+          '达标',
+        ]
+      : [
+          level,
+          'High-end',
+          `Full files (target ${highEnd})`,
+          'Mid',
+          `Full files (target ${mid})`,
+          'Meets targets',
+        ],
+    style: tableStyle,
+  });
+  for (const id of ids) table.push([id, ...completenessCells(rows.get(id), zh)]);
+  table.push([zh ? '全行' : 'Bank', ...completenessCells(bank, zh)]);
+  return table.toString();
+}
+
+/** The KPI rows with, when measured, each one's completeness figures (null: nobody in a band). */
+function withCompleteness<Key extends string>(
+  key: Key,
+  rows: ReadonlyMap<string, KpiFigures>,
+  completeness: ReadonlyMap<string, CompletenessFigures> | undefined,
+) {
+  return [...rows].map(([id, figures]) => ({
+    [key]: id,
+    ...figures,
+    ...(completeness === undefined ? {} : { completeness: completeness.get(id) ?? null }),
+  }));
+}
+
+function printKpi(output: Output, result: KpiResult, options: KpiOptions): void {
+  const { kpis, completeness } = result;
+  const summary: BookSummary = {
+    period: kpis.period,
+    bank: kpis.bank,
+    branches: [...kpis.byBranch].map(([branchId, figures]) => ({ branchId, ...figures })),
+    completeness:
+      completeness === null
+        ? null
+        : { bank: completeness.bank, sectionRates: completeness.sectionRates },
+  };
+  if (options.json === true)
+    return printJson(output, {
+      ...summary,
+      branches: withCompleteness('branchId', kpis.byBranch, completeness?.byBranch),
+      managers: withCompleteness('managerId', kpis.byManager, completeness?.byManager),
+    });
+  const perManager = options.per === 'manager';
+  const rows = perManager ? kpis.byManager : kpis.byBranch;
+  output.write(
+    `${formatBookSummary(summary, options.locale)}\n${kpiTable(rows, kpis.bank, options)}\n`,
+  );
+  if (completeness === null) return;
+  const files = perManager ? completeness.byManager : completeness.byBranch;
+  output.write(`${completenessTable(rows.keys(), files, completeness.bank, options)}\n`);
+}
+
 function registerKpi(program: Command, output: Output): void {
   withStoreOptions(program.command('kpi'))
-    .description('book KPIs (管户指标) per branch or manager and for the bank, from the store')
+    .description(
+      'book KPIs (管户指标) and profile completeness (建档率) per branch or manager and for the bank, from the store',
+    )
     .option('--from <date>', 'first day of the period', calendarDate, '2026-08-01')
     .option('--to <date>', 'last day of the period', calendarDate, '2026-10-31')
     .addOption(
@@ -1169,31 +1546,13 @@ function registerKpi(program: Command, output: Output): void {
     )
     .option(
       '--no-events',
-      'skip reading events and contacts (faster; contact coverage and dormancy are then not measured)',
+      'skip reading events and contacts (faster; contact coverage, dormancy and profile completeness are then not measured)',
     )
     .action(async (options: KpiOptions, command: Command) => {
       if (options.from > options.to)
         command.error(`error: --from ${options.from} is after --to ${options.to}.`);
       await withSession(command, options, async (session) => {
-        const report = await kpiSummary(session, options);
-        const summary: BookSummary = {
-          period: report.period,
-          bank: report.bank,
-          branches: [...report.byBranch].map(([branchId, figures]) => ({ branchId, ...figures })),
-          completeness: null,
-        };
-        if (options.json === true)
-          return printJson(output, {
-            ...summary,
-            managers: [...report.byManager].map(([managerId, figures]) => ({
-              managerId,
-              ...figures,
-            })),
-          });
-        const rows = options.per === 'manager' ? report.byManager : report.byBranch;
-        output.write(
-          `${formatBookSummary(summary, options.locale)}\n${kpiTable(rows, report.bank, options)}\n`,
-        );
+        printKpi(output, await kpiSummary(session, options), options);
       });
     });
 }
