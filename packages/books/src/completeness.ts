@@ -20,8 +20,7 @@ export interface ProfileCompleteness {
 /**
  * - basicInfo: gender, occupation (not `other`) and city are known — name, phone, ID number and
  *   birth date are required by the model, so they are always there;
- * - family: the customer carries a `family:` tag (the model has no family section; banks record
- *   marital status and dependants as tags such as `family:married`);
+ * - family: the household (`profile.family`: marital status, children, dependants) is recorded;
  * - assetStructure: a risk profile (风险测评) and at least one holding;
  * - transactionHistory: `historyMonths` monthly average balances and a last transaction date;
  * - contactHistory: at least one recorded contact.
@@ -30,7 +29,7 @@ export function profileCompleteness(customer: Customer, lastContactAt: string | 
   const profile = customer.profile;
   const sections: Record<ProfileSection, boolean> = {
     basicInfo: profile.gender !== 'unknown' && profile.occupation !== 'other' && (profile.city ?? '') !== '',
-    family: customer.tags.some((tag) => tag.startsWith('family:')),
+    family: customer.profile.family !== undefined,
     assetStructure: customer.riskProfile !== undefined && customer.holdings.length > 0,
     transactionHistory: customer.assets.monthlyAverages.length >= settings.historyMonths && customer.behaviour.lastTransactionAt !== undefined,
     contactHistory: lastContactAt !== undefined,

@@ -25,12 +25,13 @@ const period = { from: '2026-07-01', to: '2026-09-30' };
 describe('customer files (建档率)', () => {
   it('names each section that is filled and calls a file full only with all five', () => {
     const full = customerWith(
-      { tags: ['family:married'], riskProfile: 'C3', profile: { ...base.profile, gender: 'female', occupation: 'executive', city: '杭州' }, behaviour: { ...base.behaviour, lastTransactionAt: '2026-10-01T09:00:00+08:00' } },
+      { riskProfile: 'C3', profile: { ...base.profile, gender: 'female', occupation: 'executive', city: '杭州', family: { maritalStatus: 'married', children: 1, dependants: 1, recordedAt: '2026-03-01' } }, behaviour: { ...base.behaviour, lastTransactionAt: '2026-10-01T09:00:00+08:00' } },
       [['2026-08', 1], ['2026-09', 1], ['2026-10', 1]],
     );
     const withHoldings = { ...full, holdings: base.holdings.length > 0 ? base.holdings : [{ productId: 'P1', productType: 'wealth' as const, amount: 1, openedAt: '2026-01-01' }] };
     expect(profileCompleteness(withHoldings, '2026-10-02T09:00:00+08:00', settings.completeness)).toMatchObject({ full: true, ratio: 1 });
-    const noFamily = profileCompleteness({ ...withHoldings, tags: [] }, undefined, settings.completeness);
+    const { family: _family, ...withoutFamily } = withHoldings.profile;
+    const noFamily = profileCompleteness({ ...withHoldings, profile: withoutFamily }, undefined, settings.completeness);
     expect(noFamily).toMatchObject({ full: false, ratio: 0.6, sections: { family: false, contactHistory: false, basicInfo: true } });
   });
 

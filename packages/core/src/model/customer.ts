@@ -77,6 +77,17 @@ export const monthlyAverageSchema = z.object({
 });
 export type MonthlyAverage = z.infer<typeof monthlyAverageSchema>;
 
+/** What the manager knows of the customer's household: part of a full customer file (建档). */
+export const familySchema = z.object({
+  maritalStatus: z.enum(['single', 'married', 'divorced', 'widowed']),
+  children: z.number().int().min(0).max(20),
+  /** Household members who depend on the customer financially (children, parents). */
+  dependants: z.number().int().min(0).max(30),
+  /** When the manager last confirmed it. */
+  recordedAt: isoDate,
+});
+export type Family = z.infer<typeof familySchema>;
+
 export const customerProfileSchema = z.object({
   name: z.string().min(1).max(100),
   gender: genderSchema,
@@ -91,6 +102,8 @@ export const customerProfileSchema = z.object({
   employerId: z.string().optional(),
   city: z.string().optional(),
   rural: z.boolean().default(false),
+  /** Absent until a manager has recorded it. */
+  family: familySchema.optional(),
 });
 export type CustomerProfile = z.infer<typeof customerProfileSchema>;
 
