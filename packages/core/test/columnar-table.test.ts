@@ -4,7 +4,9 @@ import { AttributeError, customerAttributes } from '../src/attributes/index.js';
 import type { Customer } from '../src/model/customer.js';
 import {
   BOOLEAN_NULL,
+  BOOLEAN_TRUE,
   ColumnarTable,
+  NULL_CODE,
   NULL_EPOCH_DAY,
   TableError,
   testBit,
@@ -327,5 +329,36 @@ describe('ColumnarTable', () => {
       columnOfKind(table as unknown as ColumnarTable<Account>, 'assets.currentAum', 'number').values
         .length,
     ).toBe(2000);
+  });
+  it('keeps the row bitmaps of codes, members and booleans current through upserts, removals and growth', () => {
+    const accounts: Account[] = Array.from({ length: 70 }, (_unused, index) => ({
+      id: `A${index}`,
+      tier: index % 3 === 0 ? 'mid' : index % 3 === 1 ? 'high' : null,
+      tags: index % 4 === 0 ? null : index % 2 === 0 ? ['代发'] : [],
+      vip: index % 5 === 0 ? null : index % 2 === 0,
+    }));
+    const table = ColumnarTable.build(sources, accounts.slice(0, 10), { ...options, initialCapacity: 2 });
+    const tier = columnOfKind(table, 'tier', 'dictionary');
+    const tags = columnOfKind(table, 'tags', 'set');
+    const vip = columnOfKind(table, 'vip', 'boolean');
+    const bitmaps = () => ({
+      high: tier.rowsWithCode(tier.codeOf('high') ?? -1),
+      nullTier: tier.rowsWithCode(NULL_CODE),
+      payroll: tags.rowsWithMember(tags.memberOf('代发') ?? -1),
+      vip: vip.rowsWithValue(BOOLEAN_TRUE),
+      nullVip: vip.rowsWithValue(BOOLEAN_NULL),
+    });
+    bitmaps();
+    for (const account of accounts.slice(10)) table.upsert(account);
+    table.upsert({ id: 'A3', tier: 'high', tags: ['代发'], vip: true });
+    table.remove('A7');
+    const current = bitmaps();
+    for (let row = 0; row < table.size; row++) {
+      expect(testBit(current.high, row)).toBe(table.value(row, 'tier') === 'high');
+      expect(testBit(current.nullTier, row)).toBe(table.value(row, 'tier') === null);
+      expect(testBit(current.payroll, row)).toBe((table.value(row, 'tags') as string[] | null)?.includes('代发') === true);
+      expect(testBit(current.vip, row)).toBe(table.value(row, 'vip') === true);
+      expect(testBit(current.nullVip, row)).toBe(table.value(row, 'vip') === null);
+    }
   });
 });

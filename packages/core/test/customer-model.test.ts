@@ -58,6 +58,15 @@ describe('the customer model', () => {
     expect(table.hasColumn('assets.currentAum')).toBe(true);
   });
 
+  it('builds only the attributes asked for, contributed ones included, and refuses unknown ones', async () => {
+    const model = new CustomerModel(createKernel({ plugins: [wealthPlugin()] }));
+    const table = await model.load(sampleCustomers(20), { asOf, attributes: ['profile.age', 'wealth.band'], expectedCount: 20 });
+    expect(table.attributeIds().sort()).toEqual(['profile.age', 'wealth.band']);
+    expect(table.liveCount).toBe(20);
+    const refused = model.load(sampleCustomers(1), { asOf, attributes: ['profile.shoeSize'] });
+    await expect(refused).rejects.toMatchObject({ code: 'KQ_CUSTOMERS_ATTRIBUTE_UNKNOWN' });
+  });
+
   it('evaluates a strategy into exclusive memberships over live rows', async () => {
     const kernel = createKernel({ plugins: [wealthPlugin()] });
     const model = new CustomerModel(kernel);

@@ -4,7 +4,14 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Branch, Consent, Customer, CustomerEvent, Manager, MonthlyAverage } from '@kequn/core';
+import type {
+  Branch,
+  Consent,
+  Customer,
+  CustomerEvent,
+  Manager,
+  MonthlyAverage,
+} from '@kequn/core';
 import { stringify } from 'csv-stringify/sync';
 import type { ColumnMappingInput } from './mapping.js';
 import type { ImportKind } from './kinds.js';
@@ -44,15 +51,34 @@ export function groupThousands(amount: number): string {
   return `${sign}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
-const yesNo = (value: boolean | undefined): string => (value === undefined ? '' : value ? '是' : '否');
+const yesNo = (value: boolean | undefined): string =>
+  value === undefined ? '' : value ? '是' : '否';
 const slashDate = (date: string): string => date.replaceAll('-', '/');
 const compactDate = (date: string): string => date.replaceAll('-', '');
 const months = (averages: readonly MonthlyAverage[]): string =>
-  averages.map((average) => `${average.month}:${groupThousands(average.averageDailyBalance)}`).join(';');
+  averages
+    .map((average) => `${average.month}:${groupThousands(average.averageDailyBalance)}`)
+    .join(';');
 const consents = (list: readonly Consent[]): string =>
-  list.map((consent) => [consent.channel, consent.purpose, consent.granted ? 'Y' : 'N', consent.recordedAt, consent.expiresAt ?? ''].join('/').replace(/\/$/, '')).join('|');
+  list
+    .map((consent) =>
+      [
+        consent.channel,
+        consent.purpose,
+        consent.granted ? 'Y' : 'N',
+        consent.recordedAt,
+        consent.expiresAt ?? '',
+      ]
+        .join('/')
+        .replace(/\/$/, ''),
+    )
+    .join('|');
 
-type Column<T> = readonly [header: string, field: string, write: (record: T) => string | number | undefined];
+type Column<T> = readonly [
+  header: string,
+  field: string,
+  write: (record: T) => string | number | undefined,
+];
 
 const customerColumns: readonly Column<Customer>[] = [
   ['客户号', 'id', (c) => c.id],
@@ -68,6 +94,10 @@ const customerColumns: readonly Column<Customer>[] = [
   ['工作单位', 'profile.employerId', (c) => c.profile.employerId],
   ['城市', 'profile.city', (c) => c.profile.city],
   ['农村客户', 'profile.rural', (c) => yesNo(c.profile.rural)],
+  ['婚姻状况', 'profile.family.maritalStatus', (c) => c.profile.family?.maritalStatus],
+  ['子女数', 'profile.family.children', (c) => c.profile.family?.children],
+  ['供养人数', 'profile.family.dependants', (c) => c.profile.family?.dependants],
+  ['家庭信息确认日期', 'profile.family.recordedAt', (c) => c.profile.family?.recordedAt],
   ['在我行资产', 'assets.currentAum', (c) => groupThousands(c.assets.currentAum)],
   ['月日均资产', 'assets.monthlyAverages', (c) => months(c.assets.monthlyAverages)],
   ['最近交易时间', 'behaviour.lastTransactionAt', (c) => c.behaviour.lastTransactionAt],
@@ -75,7 +105,14 @@ const customerColumns: readonly Column<Customer>[] = [
   ['手机银行活跃', 'behaviour.mobileBankingActive', (c) => yesNo(c.behaviour.mobileBankingActive)],
   ['月均交易笔数', 'behaviour.monthlyTransactions', (c) => c.behaviour.monthlyTransactions],
   ['代发单位', 'behaviour.payroll.employerId', (c) => c.behaviour.payroll?.employerId],
-  ['代发月金额', 'behaviour.payroll.monthlyAmount', (c) => (c.behaviour.payroll === undefined ? undefined : groupThousands(c.behaviour.payroll.monthlyAmount))],
+  [
+    '代发月金额',
+    'behaviour.payroll.monthlyAmount',
+    (c) =>
+      c.behaviour.payroll === undefined
+        ? undefined
+        : groupThousands(c.behaviour.payroll.monthlyAmount),
+  ],
   ['月结算量', 'behaviour.monthlySettlement', (c) => groupThousands(c.behaviour.monthlySettlement)],
   ['POS商户', 'behaviour.posMerchant', (c) => yesNo(c.behaviour.posMerchant)],
   ['对公账户', 'behaviour.hasBusinessAccount', (c) => yesNo(c.behaviour.hasBusinessAccount)],
@@ -97,7 +134,12 @@ const holdingColumns: readonly Column<HoldingLine>[] = [
   ['到期日', 'maturityDate', (h) => h.maturityDate],
 ];
 
-type EventLine = Partial<Record<'amount' | 'direction' | 'channel' | 'category' | 'managerId' | 'outcome' | 'productId', string | number>> &
+type EventLine = Partial<
+  Record<
+    'amount' | 'direction' | 'channel' | 'category' | 'managerId' | 'outcome' | 'productId',
+    string | number
+  >
+> &
   Pick<CustomerEvent, 'id' | 'customerId' | 'occurredAt' | 'type'>;
 const eventColumns: readonly Column<EventLine>[] = [
   ['流水号', 'id', (e) => e.id],
@@ -129,7 +171,10 @@ const branchColumns: readonly Column<Branch>[] = [
 ];
 
 function mappingFor<T>(kind: ImportKind, columns: readonly Column<T>[]): ColumnMappingInput {
-  const mapping: ColumnMappingInput = { kind, columns: Object.fromEntries(columns.map(([header, field]) => [header, field])) };
+  const mapping: ColumnMappingInput = {
+    kind,
+    columns: Object.fromEntries(columns.map(([header, field]) => [header, field])),
+  };
   if (kind === 'customers') mapping.values = { 'profile.gender': { ...genderCodes } };
   return mapping;
 }
@@ -162,7 +207,9 @@ class CsvFile<T> implements WrittenFile {
 
   async close(): Promise<void> {
     await this.#drain();
-    await new Promise<void>((resolve, reject) => this.#stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.#stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   }
 
   async #drain(): Promise<void> {
@@ -178,14 +225,22 @@ function eventLine(event: CustomerEvent): EventLine {
 }
 
 /** Writes customers.csv, holdings.csv, managers.csv, branches.csv (and events.csv) with their mappings. */
-export async function exportBank(bank: BankToExport, folder: string, options: ExportOptions = {}): Promise<ExportedFile[]> {
+export async function exportBank(
+  bank: BankToExport,
+  folder: string,
+  options: ExportOptions = {},
+): Promise<ExportedFile[]> {
   await mkdir(folder, { recursive: true });
   const customers = new CsvFile(join(folder, 'customers.csv'), customerColumns);
   const holdings = new CsvFile(join(folder, 'holdings.csv'), holdingColumns);
-  const events = options.events === true && bank.eventsOf !== undefined ? new CsvFile(join(folder, 'events.csv'), eventColumns) : undefined;
+  const events =
+    options.events === true && bank.eventsOf !== undefined
+      ? new CsvFile(join(folder, 'events.csv'), eventColumns)
+      : undefined;
   for (const customer of bank.customers()) {
     await customers.add(customer);
-    for (const holding of customer.holdings) await holdings.add({ ...holding, customerId: customer.id });
+    for (const holding of customer.holdings)
+      await holdings.add({ ...holding, customerId: customer.id });
     if (events !== undefined && bank.eventsOf !== undefined) {
       for (const event of bank.eventsOf(customer)) await events.add(eventLine(event));
     }

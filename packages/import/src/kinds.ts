@@ -27,6 +27,10 @@ export const customerFields: Readonly<Record<string, FieldType>> = {
   'profile.employerId': 'string',
   'profile.city': 'string',
   'profile.rural': 'boolean',
+  'profile.family.maritalStatus': 'string',
+  'profile.family.children': 'number',
+  'profile.family.dependants': 'number',
+  'profile.family.recordedAt': 'date',
   'assets.currentAum': 'amount',
   'assets.monthlyAverages': 'monthlyAverages',
   holdings: 'json',
@@ -103,15 +107,40 @@ export interface KindDefinition {
 const idOf = (record: Record<string, unknown>): string => String(record['id']);
 
 export const importKinds: Readonly<Record<ImportKind, KindDefinition>> = {
-  customers: { fields: customerFields, schema: customerSchema, identity: idOf, identityField: 'id', noun: 'customer' },
+  customers: {
+    fields: customerFields,
+    schema: customerSchema,
+    identity: idOf,
+    identityField: 'id',
+    noun: 'customer',
+  },
   holdings: {
     fields: holdingFields,
     schema: holdingRowSchema,
-    identity: (record) => `${String(record['customerId'])}/${String(record['productId'])}/${String(record['openedAt'])}`,
+    identity: (record) =>
+      `${String(record['customerId'])}/${String(record['productId'])}/${String(record['openedAt'])}`,
     identityField: 'productId',
     noun: 'holding',
   },
-  events: { fields: eventFields, schema: customerEventSchema, identity: idOf, identityField: 'id', noun: 'event' },
-  managers: { fields: managerFields, schema: managerSchema, identity: idOf, identityField: 'id', noun: 'manager' },
-  branches: { fields: branchFields, schema: branchSchema, identity: idOf, identityField: 'id', noun: 'branch' },
+  events: {
+    fields: eventFields,
+    schema: customerEventSchema,
+    identity: idOf,
+    identityField: 'id',
+    noun: 'event',
+  },
+  managers: {
+    fields: managerFields,
+    schema: managerSchema,
+    identity: idOf,
+    identityField: 'id',
+    noun: 'manager',
+  },
+  branches: {
+    fields: branchFields,
+    schema: branchSchema,
+    identity: idOf,
+    identityField: 'id',
+    noun: 'branch',
+  },
 };

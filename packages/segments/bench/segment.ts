@@ -1,8 +1,12 @@
 // bench:segment — 1M synthetic customers, 19 segments (5 tiers, 7 featured groups, dormant, ABCD,
 // a 3-level nested rule, products maturing in the next 30 days), evaluated in one fused pass by
 // both back ends, re-evaluated for 1,000 changed customers, and compared with json-rules-engine
-// and DuckDB.
+// and DuckDB. The table holds only the columns the segments read; a second process builds it with
+// every attribute to show what that costs in memory.
 // Prints figures; asserts nothing. Run: pnpm --filter @kequn/segments bench:segment [customers]
+//   [jsonRulesCustomers] [--all-attributes] [--memory-only]
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createKernel, CustomerModel, type ColumnarTable, type Customer } from '@kequn/core';
 import { createSyntheticBank } from '@kequn/testing';
@@ -10,18 +14,24 @@ import { tieringPlugin, tierIds } from '@kequn/plugin-tiering';
 import { featuredGroupsPlugin, featuredGroupIds } from '@kequn/plugin-featured-groups';
 import { abcdSegments, abcdSettingsSchema } from '@kequn/plugin-abcd';
 import { dormantSegments, dormantSettingsSchema } from '@kequn/plugin-dormant';
-import { createSegmentEngine, exclusiveInOrder, tableAttributes, type BackendName, type SegmentDefinition } from '@kequn/segments';
+import { createSegmentEngine, exclusiveInOrder, referencedAttributes, tableAttributes, type BackendName, type SegmentDefinition } from '@kequn/segments';
 import { runJsonRulesEngine } from './json-rules-engine.js';
 import type { compareWithDuckDb } from './duckdb-compare.js';
 
-const customers = Number(process.argv[2] ?? 1_000_000);
-const jsonRulesCustomers = Math.min(customers, Number(process.argv[3] ?? 100_000));
+const flags = process.argv.slice(2).filter((argument) => argument.startsWith('--'));
+const positional = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
+const customers = Number(positional[0] ?? 1_000_000);
+const jsonRulesCustomers = Math.min(customers, Number(positional[1] ?? 100_000));
+/** Every registered and contributed attribute, as a table built for other uses too would hold. */
+const allAttributes = flags.includes('--all-attributes');
+/** Stop after the fused passes and their memory figure (the child run that builds every column). */
+const memoryOnly = flags.includes('--memory-only');
 const asOf = '2026-10-31';
 const runs = 15;
 
-let peakRss = 0;
-function sampleMemory(): void {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+/** Peak resident set of this process so far (maxRSS never goes down, so it includes the build). */
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 function megabytes(bytes: number): string {
@@ -45,7 +55,6 @@ function timeRuns(count: number, run: () => void): Timing {
     const start = performance.now();
     run();
     times.push(performance.now() - start);
-    sampleMemory();
   }
   times.sort((a, b) => a - b);
   return { median: times[Math.floor(times.length / 2)] ?? NaN, min: times[0] ?? NaN, max: times.at(-1) ?? NaN };
@@ -70,15 +79,28 @@ function benchSegments(): SegmentDefinition[] {
   return [...tiers, ...groups, ...dormant, ...abcd, nested, maturing];
 }
 
-async function loadTable(): Promise<ColumnarTable<Customer>> {
+/** Builds the table; customers are streamed, so only the table outlives this function. */
+async function loadTable(segments: readonly SegmentDefinition[]): Promise<ColumnarTable<Customer>> {
   const kernel = createKernel({ plugins: [tieringPlugin, featuredGroupsPlugin], logSink: () => undefined });
   await kernel.start();
   const model = new CustomerModel(kernel);
   const bank = createSyntheticBank({ customers, seed: 42, asOf });
+  const attributes = allAttributes ? undefined : referencedAttributes(segments);
   const start = performance.now();
-  await model.load(bank.customers(), { asOf, onProgress: sampleMemory, progressEvery: 50_000 });
-  console.log(`table: ${customers.toLocaleString('en')} customers built in ${((performance.now() - start) / 1000).toFixed(1)} s, ${megabytes(model.table.memoryBytes())} of columns`);
+  await model.load(bank.customers(), { asOf, expectedCount: customers, ...(attributes === undefined ? {} : { attributes }) });
+  const columns = allAttributes ? 'every attribute' : `the ${attributes?.length ?? 0} attributes the segments read`;
+  console.log(
+    `table: ${customers.toLocaleString('en')} customers, ${columns}, built in ${((performance.now() - start) / 1000).toFixed(1)} s, ${megabytes(model.table.memoryBytes())} of columns`,
+  );
   return model.table;
+}
+
+/** The same bench in a second process with every attribute: maxRSS cannot be reset within one. */
+function allAttributesPeak(): void {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, [...process.execArgv, script, String(customers), '--all-attributes', '--memory-only'], { encoding: 'utf8' });
+  const line = child.stdout.split('\n').find((text) => text.startsWith('memory:'));
+  console.log(`every attribute (second process) — ${line ?? `not measured: ${child.stderr.trim().split('\n').at(-1) ?? 'no output'}`}`);
 }
 
 function benchBackend(table: ColumnarTable<Customer>, segments: SegmentDefinition[], backend: BackendName): Timing {
@@ -109,7 +131,6 @@ async function benchDuckDb(table: ColumnarTable<Customer>, segments: SegmentDefi
     return;
   }
   const result = await duckdb.compareWithDuckDb({ table, segments, runs: 5, threads: 1 });
-  sampleMemory();
   console.log(
     `duckdb   full pass (1 thread): median ${result.medianMs.toFixed(1)} ms, min ${result.minMs.toFixed(1)}, max ${result.maxMs.toFixed(1)} ` +
       `(load ${(result.loadMs / 1000).toFixed(1)} s) — fused codegen pass is ${(result.medianMs / fused.median).toFixed(1)}× faster`,
@@ -118,14 +139,20 @@ async function benchDuckDb(table: ColumnarTable<Customer>, segments: SegmentDefi
 
 async function main(): Promise<void> {
   collectGarbage();
-  const table = await loadTable();
+  // What Node, tsx's loader thread and the imported packages hold before any customer exists.
+  const before = process.memoryUsage().rss;
   const segments = benchSegments();
+  const table = await loadTable(segments);
   console.log(`segments: ${segments.length}`);
   const codegen = benchBackend(table, segments, 'codegen');
   benchBackend(table, segments, 'closure');
   collectGarbage();
-  sampleMemory();
-  console.log(`memory: rss now ${megabytes(process.memoryUsage().rss)}, peak sampled ${megabytes(peakRss)}`);
+  const usage = process.memoryUsage();
+  console.log(
+    `memory: peak (maxRSS) ${megabytes(peakRss())} (${megabytes(before)} before the table); now rss ${megabytes(usage.rss)}, JS heap ${megabytes(usage.heapUsed)} of ${megabytes(usage.heapTotal)}, typed arrays ${megabytes(usage.arrayBuffers)}`,
+  );
+  if (memoryOnly) return;
+  allAttributesPeak();
   const jre = await runJsonRulesEngine(table, segments, jsonRulesCustomers);
   const scaled = jre.milliseconds * (customers / jsonRulesCustomers);
   console.log(

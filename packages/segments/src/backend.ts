@@ -45,6 +45,19 @@ function membersTruth(binding: Extract<Binding, { kind: 'members' }>, row: numbe
   return empty ? 2 : 0;
 }
 
+/** TRUE bits of a row-bitmap leaf for the 32 rows of word `w` (unknown rows not yet removed). */
+export function rowsWord(binding: Extract<Binding, { kind: 'rows' }>, w: number): number {
+  const { trues } = binding;
+  if (binding.every) {
+    let word = -1;
+    for (let index = 0; index < trues.length; index++) word &= trues[index]?.[w] ?? 0;
+    return word;
+  }
+  let word = 0;
+  for (let index = 0; index < trues.length; index++) word |= trues[index]?.[w] ?? 0;
+  return word;
+}
+
 /** The truth of one leaf for one row: the reference semantics both back ends follow. */
 export function leafTruth(binding: Binding, row: number): Truth {
   switch (binding.kind) {
@@ -62,6 +75,9 @@ export function leafTruth(binding: Binding, row: number): Truth {
       return (binding.table[binding.codes[row] ?? 0] ?? 0) as Truth;
     case 'members':
       return membersTruth(binding, row);
+    case 'rows':
+      if (bit(binding.unknowns, row) === 1) return 1;
+      return ((rowsWord(binding, row >>> 5) >>> (row & 31)) & 1) === 1 ? 2 : 0;
     case 'bits':
       return bit(binding.bits, row) === 1 ? 2 : 0;
     case 'dateNull':
@@ -149,6 +165,8 @@ function leafWordStep(k: number, binding: Binding): WordStep {
         }
         setLeafMasks(k, T, F, L, truths, unknowns);
       };
+    case 'rows':
+      return (w, L, T, F) => setLeafMasks(k, T, F, L, rowsWord(binding, w), binding.unknowns[w] ?? 0);
     case 'bits':
       return (w, L, T, F) => setLeafMasks(k, T, F, L, binding.bits[w] ?? 0, 0);
     case 'constant':

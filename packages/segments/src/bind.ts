@@ -22,6 +22,11 @@ export type Binding =
   /** Truth per code: `table[codes[row]]`; covers dictionary and boolean columns, nulls included. */
   | { readonly kind: 'codes'; readonly codes: ArrayLike<number>; readonly table: Uint8Array; readonly nullCode: number }
   | { readonly kind: 'members'; readonly bits: Uint32Array; readonly words: number; readonly nulls: Uint32Array; readonly mask: Uint32Array; readonly mode: 'any' | 'all' | 'empty'; readonly impossible: boolean }
+  /**
+   * Row bitmaps the column keeps per code or member: UNKNOWN where `unknowns` has the row, else
+   * TRUE where any of `trues` has it (every one of them when `every`). One word tests 32 rows.
+   */
+  | { readonly kind: 'rows'; readonly trues: readonly Uint32Array[]; readonly every: boolean; readonly unknowns: Uint32Array }
   /** TRUE where the bit is set, FALSE elsewhere (null tests, id lists). */
   | { readonly kind: 'bits'; readonly bits: Uint32Array }
   | { readonly kind: 'dateNull'; readonly days: Int32Array }
@@ -62,6 +67,28 @@ function codeTable(column: TableColumn, leaf: Extract<Leaf, { kind: 'codes' }>):
   return table;
 }
 
+/**
+ * Beyond this many codes or members a leaf scans the column instead: each bitmap costs a bit per
+ * row for as long as the table lives, and ORing many of them gains little over the scan.
+ */
+export const MAX_ROW_BITMAPS = 4;
+
+function trueCodes(table: Uint8Array): number[] {
+  const codes: number[] = [];
+  table.forEach((truth, code) => {
+    if (truth === 2) codes.push(code);
+  });
+  return codes;
+}
+
+/** A dictionary test through the column's row bitmaps when few codes are true; the code scan otherwise. */
+function codesBinding(column: TableColumn, table: Uint8Array): Binding {
+  if (column.kind !== 'dictionary') throw new TypeError(`Column ${column.definition.id} is not dictionary-encoded.`);
+  const codes = trueCodes(table);
+  if (codes.length > MAX_ROW_BITMAPS) return { kind: 'codes', codes: column.codes, table, nullCode: NULL_CODE };
+  return { kind: 'rows', trues: codes.map((code) => column.rowsWithCode(code)), every: false, unknowns: column.rowsWithCode(NULL_CODE) };
+}
+
 function bitsFromNulls(nulls: Uint32Array): Binding {
   return { kind: 'bits', bits: nulls };
 }
@@ -73,13 +100,10 @@ function nullBinding(column: TableColumn): Binding {
       return bitsFromNulls(column.nulls);
     case 'date':
       return { kind: 'dateNull', days: column.days };
-    case 'dictionary': {
-      const table = new Uint8Array(column.dictionary.size + 1);
-      table[NULL_CODE] = 2;
-      return { kind: 'codes', codes: column.codes, table, nullCode: NULL_CODE };
-    }
+    case 'dictionary':
+      return bitsFromNulls(column.rowsWithCode(NULL_CODE));
     case 'boolean':
-      return { kind: 'codes', codes: column.values, table: Uint8Array.of(0, 0, 2), nullCode: BOOLEAN_NULL };
+      return bitsFromNulls(column.rowsWithValue(BOOLEAN_NULL));
   }
 }
 
@@ -96,7 +120,15 @@ function membersBinding(column: TableColumn, leaf: Extract<Leaf, { kind: 'member
     }
     mask[index >>> 5] = (mask[index >>> 5] ?? 0) | (1 << (index & 31));
   }
-  return { kind: 'members', bits: column.bits, words: column.words, nulls: column.nulls, mask, mode: leaf.mode, impossible };
+  if (leaf.mode === 'empty' || leaf.members.length > MAX_ROW_BITMAPS) {
+    return { kind: 'members', bits: column.bits, words: column.words, nulls: column.nulls, mask, mode: leaf.mode, impossible };
+  }
+  // An impossible containsAll is false for every non-null row: no bitmap, and not `every`.
+  const held = impossible ? [] : leaf.members.flatMap((member) => {
+    const index = column.memberOf(member);
+    return index === undefined ? [] : [column.rowsWithMember(index)];
+  });
+  return { kind: 'rows', trues: held, every: leaf.mode === 'all' && !impossible, unknowns: column.nulls };
 }
 
 function customBinding(leaf: Extract<Leaf, { kind: 'custom' }>, context: BindContext): Binding {
@@ -163,16 +195,13 @@ function bindColumnLeaf(leaf: Exclude<Leaf, { kind: 'constant' | 'ids' | 'events
     case 'isNull':
       return nullBinding(column);
     case 'codes':
-      return { kind: 'codes', codes: column.kind === 'dictionary' ? column.codes : [], table: codeTable(column, leaf), nullCode: NULL_CODE };
+      return codesBinding(column, codeTable(column, leaf));
     case 'members':
       return membersBinding(column, leaf);
     case 'boolean': {
       if (column.kind !== 'boolean') throw new TypeError(`Column ${leaf.attribute} is not boolean.`);
-      const table = new Uint8Array(3);
-      table[BOOLEAN_TRUE] = truth(leaf.value);
-      table[BOOLEAN_FALSE] = truth(!leaf.value);
-      table[BOOLEAN_NULL] = 1;
-      return { kind: 'codes', codes: column.values, table, nullCode: BOOLEAN_NULL };
+      const wanted = column.rowsWithValue(leaf.value ? BOOLEAN_TRUE : BOOLEAN_FALSE);
+      return { kind: 'rows', trues: [wanted], every: false, unknowns: column.rowsWithValue(BOOLEAN_NULL) };
     }
     case 'number':
       if (column.kind !== 'number') throw new TypeError(`Column ${leaf.attribute} is not a number.`);

@@ -1,7 +1,8 @@
 // The generated-code back end: the whole plan becomes one JavaScript function with a local per
 // node, so V8 sees straight-line typed-array reads — the fast path on Node. The full pass works on
-// 32-row words (leaves sharing a column share one loop; connectives are bitwise operations on
-// true/false masks); per-customer evaluation (update, explain) works row by row on 0/1/2 truths.
+// 32-row words (leaves sharing a column share one loop, leaves on the column's row bitmaps need
+// none; connectives are bitwise operations on true/false masks); per-customer evaluation (update,
+// explain) works row by row on 0/1/2 truths.
 // It follows `leafTruth` (backend.ts) test for test; a property test checks both agree.
 import { monthDayOf } from './calendar.js';
 import { leafTruth, type CompiledPass } from './backend.js';
@@ -47,6 +48,10 @@ function unpack(k: number, binding: Binding | undefined): string {
       return `${b}, s${k} = b${k}.bits, sn${k} = b${k}.nulls, sm${k} = b${k}.mask[0] >>> 0, imp${k} = b${k}.impossible, fast${k} = b${k}.words === 1 && !b${k}.impossible;`;
     case 'bits':
       return `${b}, q${k} = b${k}.bits;`;
+    case 'rows': {
+      const trues = binding.trues.map((_bitmap, j) => `, r${k}_${j} = b${k}.trues[${j}]`).join('');
+      return `${b}, ru${k} = b${k}.unknowns${trues};`;
+    }
     default:
       return `${b};`;
   }
@@ -83,9 +88,19 @@ function leafStatement(k: number, leaf: Leaf): string {
   }
 }
 
-function nodeStatement(k: number, node: PlanNode): string {
+/** The TRUE bits of a row-bitmap leaf at word `word`: its bitmaps ORed (ANDed when every one must hold). */
+function rowsExpression(k: number, binding: Extract<Binding, { kind: 'rows' }>, word: string): string {
+  if (binding.trues.length === 0) return binding.every ? '-1' : '0';
+  return binding.trues.map((_bitmap, j) => `(r${k}_${j}[${word}] | 0)`).join(binding.every ? ' & ' : ' | ');
+}
+
+function nodeStatement(k: number, node: PlanNode, binding: Binding | undefined): string {
   switch (node.kind) {
     case 'leaf':
+      if (binding?.kind === 'rows') {
+        return `const t${k} = ${bitOf(`ru${k}`)} ? 1 : ((((${rowsExpression(k, binding, 'i >>> 5')}) >>> (i & 31)) & 1) === 1 ? 2 : 0);`;
+      }
+      if (binding?.kind === 'bits') return `const t${k} = ${bitOf(`q${k}`)} ? 2 : 0;`;
       return leafStatement(k, node.leaf);
     case 'not':
       return `const t${k} = 2 - t${node.child};`;
@@ -217,6 +232,7 @@ function groupWord(group: LeafGroup, plan: Plan, bindings: readonly (Binding | u
 }
 
 function aloneWord(k: number, leaf: Leaf, binding: Binding | undefined): string {
+  if (binding?.kind === 'rows') return `let T${k} = ${rowsExpression(k, binding, 'w')}; const u${k} = ru${k}[w] | 0; ${finish(k, `u${k}`)}`;
   if (binding?.kind === 'bits') return `let T${k} = q${k}[w] & L; const F${k} = L & ~T${k};`;
   if (leaf.kind === 'constant') return `let T${k} = ${leaf.value === 2 ? -1 : 0}; const u${k} = ${leaf.value === 1 ? -1 : 0}; ${finish(k, `u${k}`)}`;
   return `let T${k} = 0, u${k} = 0; ${liveRowLoop(`const r = H.leafTruth(b${k}, i); T${k} |= (r === 2) << b; u${k} |= (r === 1) << b;`)} ${finish(k, `u${k}`)}`;
@@ -241,7 +257,7 @@ function nodeWord(k: number, node: PlanNode): string {
 
 function source(plan: Plan, outputs: readonly number[], bindings: readonly (Binding | undefined)[]): string {
   const unpacked = plan.nodes.map((node, k) => (node.kind === 'leaf' ? unpack(k, bindings[k]) : '')).join('\n');
-  const body = plan.nodes.map((node, k) => nodeStatement(k, node)).join('\n');
+  const body = plan.nodes.map((node, k) => nodeStatement(k, node, bindings[k])).join('\n');
   const declareOut = outputs.map((_output, o) => `const o${o} = new Uint32Array(words);`).join(' ');
   const leaves = leafGroups(plan, bindings).map((group, g) => groupWord(group, plan, bindings, g));
   const wordBody = [...leaves, ...plan.nodes.map((node, k) => nodeWord(k, node))].join('\n');
@@ -302,6 +318,7 @@ function shapeOf(bindings: readonly (Binding | undefined)[]): string {
   return bindings
     .map((binding) => {
       if (binding?.kind === 'members') return `members${binding.words}`;
+      if (binding?.kind === 'rows') return `rows${binding.trues.length}${binding.every ? 'all' : 'any'}`;
       if (binding?.kind === 'codes') return hasOneTrueCode(binding) ? 'code' : 'codes';
       return binding?.kind ?? '-';
     })

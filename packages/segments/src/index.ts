@@ -51,5 +51,6 @@ export {
   type SegmentReport,
   type SegmentReportOptions,
 } from './report.js';
+export { referencedAttributes } from './referenced.js';
 export { createRuleStrategy, exclusiveInOrder, type RuleStrategy, type RuleStrategyOptions } from './strategy.js';
 export * from './sql/index.js';

@@ -225,7 +225,10 @@ export class ColumnarTable<Row> {
 
   /** Gives back spare capacity (the table grows by doubling). */
   trim(): void {
-    this.#resize(Math.max(1, this.#size));
+    // A table built with the right initialCapacity has nothing to give back: copying every column
+    // to arrays of the same length would only double its memory for a moment.
+    const capacity = Math.max(1, this.#size);
+    if (capacity !== this.#capacity) this.#resize(capacity);
     for (const { store } of this.#ordered) store.compact();
     this.#ids.trim();
   }

@@ -57,6 +57,11 @@ export interface DictionaryColumn {
   readonly dictionary: StringDictionary;
   /** The code of a value, or undefined when no row has ever held it (so no row matches it). */
   codeOf(value: string): number | undefined;
+  /**
+   * The rows whose code is `code` as a bitmap (bit i = row i), so a rule tests 32 rows with one
+   * word. Built on first request and kept current by every write; replaced when the table grows.
+   */
+  rowsWithCode(code: number): Uint32Array;
 }
 
 /**
@@ -74,6 +79,8 @@ export interface SetColumn {
   readonly members: readonly string[];
   /** The member index of a value, or undefined when no row has ever held it. */
   memberOf(value: string): number | undefined;
+  /** The rows holding member `member` as a bitmap (bit i = row i); kept current like `rowsWithCode`. */
+  rowsWithMember(member: number): Uint32Array;
 }
 
 /** boolean attributes: BOOLEAN_FALSE (0), BOOLEAN_TRUE (1) or BOOLEAN_NULL (2) per row. */
@@ -81,6 +88,8 @@ export interface BooleanColumn {
   readonly kind: 'boolean';
   readonly definition: AttributeDefinition;
   readonly values: Uint8Array;
+  /** The rows storing `stored` (BOOLEAN_FALSE, _TRUE or _NULL) as a bitmap; kept current like `rowsWithCode`. */
+  rowsWithValue(stored: number): Uint32Array;
 }
 
 export type TableColumn = NumberColumn | DateColumn | DictionaryColumn | SetColumn | BooleanColumn;
@@ -93,6 +102,55 @@ interface ColumnStorage {
   write(index: number, value: AttributeValue | null): void;
   read(index: number): AttributeValue | null;
   memoryBytes(): number;
+}
+
+/**
+ * Bitmaps of the rows holding one stored value (a code, a member), built when first asked for and
+ * then updated by the column's writes, so evaluating a rule never rebuilds them.
+ */
+class RowBitmaps {
+  readonly #bitmaps = new Map<number, Uint32Array>();
+
+  /** The bitmap of `key`, built with `holds(row)` for every row slot when first asked for. */
+  get(key: number, capacity: number, holds: (row: number) => boolean): Uint32Array {
+    const existing = this.#bitmaps.get(key);
+    if (existing !== undefined) return existing;
+    const bitmap = new Uint32Array(bitmapWordsFor(capacity));
+    for (let row = 0; row < capacity; row++) if (holds(row)) setBit(bitmap, row);
+    this.#bitmaps.set(key, bitmap);
+    return bitmap;
+  }
+
+  /** Records that `row` now holds `key` only (a code, a stored boolean). */
+  writeKey(row: number, key: number): void {
+    if (this.#bitmaps.size === 0) return;
+    for (const [held, bitmap] of this.#bitmaps) {
+      if (held === key) setBit(bitmap, row);
+      else clearBit(bitmap, row);
+    }
+  }
+
+  /** Records that `row` now holds exactly the keys `holds` says, for every bitmap built so far. */
+  write(row: number, holds: (key: number) => boolean): void {
+    for (const [key, bitmap] of this.#bitmaps) {
+      if (holds(key)) setBit(bitmap, row);
+      else clearBit(bitmap, row);
+    }
+  }
+
+  get tracking(): boolean {
+    return this.#bitmaps.size > 0;
+  }
+
+  resize(capacity: number): void {
+    for (const [key, bitmap] of this.#bitmaps) this.#bitmaps.set(key, resizeBitmap(bitmap, capacity));
+  }
+
+  memoryBytes(): number {
+    let bytes = 0;
+    for (const bitmap of this.#bitmaps.values()) bytes += bitmap.byteLength;
+    return bytes;
+  }
 }
 
 function createNumberArray(storage: NumberStorage, length: number): NumberArray {
@@ -209,6 +267,7 @@ class DictionaryColumnStore implements DictionaryColumn, ColumnStorage {
   readonly kind = 'dictionary';
   codes: CodeArray;
   readonly #pool: StringPool;
+  readonly #rows = new RowBitmaps();
 
   constructor(
     readonly definition: AttributeDefinition,
@@ -228,23 +287,25 @@ class DictionaryColumnStore implements DictionaryColumn, ColumnStorage {
     return this.#pool.codeOf(value);
   }
 
+  rowsWithCode(code: number): Uint32Array {
+    return this.#rows.get(code, this.codes.length, (row) => this.codes[row] === code);
+  }
+
   compact(): void {
     this.#pool.trim();
   }
 
   resize(capacity: number): void {
     this.#replaceCodes(codeArrayFor(this.#pool.size, capacity));
+    this.#rows.resize(capacity);
   }
 
   write(index: number, value: AttributeValue | null): void {
-    if (typeof value !== 'string') {
-      this.codes[index] = NULL_CODE;
-      return;
-    }
-    const code = this.#pool.intern(value);
+    const code = typeof value === 'string' ? this.#pool.intern(value) : NULL_CODE;
     if (code > largestCode(this.codes))
       this.#replaceCodes(codeArrayFor(this.#pool.size, this.codes.length));
     this.codes[index] = code;
+    this.#rows.writeKey(index, code);
   }
 
   read(index: number): string | null {
@@ -252,7 +313,7 @@ class DictionaryColumnStore implements DictionaryColumn, ColumnStorage {
   }
 
   memoryBytes(): number {
-    return this.codes.byteLength + this.#pool.memoryBytes();
+    return this.codes.byteLength + this.#pool.memoryBytes() + this.#rows.memoryBytes();
   }
 
   #replaceCodes(codes: CodeArray): void {
@@ -268,6 +329,7 @@ class SetColumnStore implements SetColumn, ColumnStorage {
   nulls: Uint32Array;
   readonly members: string[];
   readonly #memberIndex = new Map<string, number>();
+  readonly #rows = new RowBitmaps();
   #capacity: number;
 
   constructor(
@@ -286,11 +348,16 @@ class SetColumnStore implements SetColumn, ColumnStorage {
     return this.#memberIndex.get(value);
   }
 
+  rowsWithMember(member: number): Uint32Array {
+    return this.#rows.get(member, this.#capacity, (row) => this.#holds(row, member));
+  }
+
   resize(capacity: number): void {
     const bits = new Uint32Array(capacity * this.words);
     bits.set(this.bits.subarray(0, Math.min(bits.length, this.bits.length)));
     this.bits = bits;
     this.nulls = resizeBitmap(this.nulls, capacity);
+    this.#rows.resize(capacity);
     this.#capacity = capacity;
   }
 
@@ -299,6 +366,7 @@ class SetColumnStore implements SetColumn, ColumnStorage {
       const offset = index * this.words;
       this.bits.fill(0, offset, offset + this.words);
       setBit(this.nulls, index);
+      this.#rows.writeKey(index, -1);
       return;
     }
     const memberIndexes = (value as readonly string[]).map((member) =>
@@ -312,6 +380,12 @@ class SetColumnStore implements SetColumn, ColumnStorage {
       this.bits[word] = (this.bits[word] ?? 0) | (1 << (member & 31));
     }
     clearBit(this.nulls, index);
+    if (this.#rows.tracking) this.#rows.write(index, (member) => this.#holds(index, member));
+  }
+
+  #holds(row: number, member: number): boolean {
+    const word = this.bits[row * this.words + (member >>> 5)] ?? 0;
+    return (word & (1 << (member & 31))) !== 0;
   }
 
   read(index: number): string[] | null {
@@ -331,7 +405,7 @@ class SetColumnStore implements SetColumn, ColumnStorage {
 
   memoryBytes(): number {
     const memberBytes = this.members.reduce((total, member) => total + 16 + member.length * 2, 0);
-    return this.bits.byteLength + this.nulls.byteLength + memberBytes;
+    return this.bits.byteLength + this.nulls.byteLength + memberBytes + this.#rows.memoryBytes();
   }
 
   #memberIndexAdding(member: string): number {
@@ -357,6 +431,7 @@ class SetColumnStore implements SetColumn, ColumnStorage {
 class BooleanColumnStore implements BooleanColumn, ColumnStorage {
   readonly kind = 'boolean';
   values: Uint8Array;
+  readonly #rows = new RowBitmaps();
 
   constructor(
     readonly definition: AttributeDefinition,
@@ -365,18 +440,22 @@ class BooleanColumnStore implements BooleanColumn, ColumnStorage {
     this.values = new Uint8Array(capacity);
   }
 
+  rowsWithValue(stored: number): Uint32Array {
+    return this.#rows.get(stored, this.values.length, (row) => this.values[row] === stored);
+  }
+
   resize(capacity: number): void {
     const values = new Uint8Array(capacity);
     values.set(this.values.subarray(0, Math.min(capacity, this.values.length)));
     this.values = values;
+    this.#rows.resize(capacity);
   }
 
   write(index: number, value: AttributeValue | null): void {
-    if (typeof value !== 'boolean') {
-      this.values[index] = BOOLEAN_NULL;
-      return;
-    }
-    this.values[index] = value ? BOOLEAN_TRUE : BOOLEAN_FALSE;
+    let stored = BOOLEAN_NULL;
+    if (typeof value === 'boolean') stored = value ? BOOLEAN_TRUE : BOOLEAN_FALSE;
+    this.values[index] = stored;
+    this.#rows.writeKey(index, stored);
   }
 
   read(index: number): boolean | null {
@@ -391,7 +470,7 @@ class BooleanColumnStore implements BooleanColumn, ColumnStorage {
   }
 
   memoryBytes(): number {
-    return this.values.byteLength;
+    return this.values.byteLength + this.#rows.memoryBytes();
   }
 }
 
