@@ -162,10 +162,12 @@ describe('plugin-owned contribution points and hook semantics', () => {
       reportPlugin('answer', (n) => `answer:${n}`),
       reportPlugin('late', late),
     );
-    const results = await kernel
+    const answer = await kernel
       .contributions(reportTemplates)
       .invoke<string>('render', [7], 'first');
-    expect(results).toEqual(['answer:7']);
+    expect(answer).toBe('answer:7');
+    const none = await kernel.contributions(reportTemplates).invoke('missingHook', [], 'first');
+    expect(none).toBeUndefined();
     expect(late).not.toHaveBeenCalled();
   });
 

@@ -226,40 +226,61 @@ export class Contributions<D extends ContributionDeclaration, I> {
   }
 
   /**
-   * Calls a hook on every contribution that implements it. `first` returns the first non-null
-   * result in registration order; `sequential` awaits each in turn; `parallel` runs them together.
-   * Errors are tagged with the plugin, the hook and the contribution.
+   * Calls a hook on every contribution that implements it, in registration order. `first` resolves
+   * to the first answer that is not null or undefined (later ones are not called), or undefined;
+   * `sequential` awaits each in turn and `parallel` runs them together, both resolving to every
+   * answer. Errors are tagged with the plugin, the hook and the contribution.
    */
-  async invoke<R = unknown>(hook: string, args: readonly unknown[], mode: HookMode): Promise<R[]> {
-    const contributions = await this.all();
-    const callers = contributions
+  invoke<R = unknown>(
+    hook: string,
+    args: readonly unknown[],
+    mode: 'first',
+  ): Promise<R | undefined>;
+  invoke<R = unknown>(
+    hook: string,
+    args: readonly unknown[],
+    mode: 'sequential' | 'parallel',
+  ): Promise<R[]>;
+  async invoke<R = unknown>(
+    hook: string,
+    args: readonly unknown[],
+    mode: HookMode,
+  ): Promise<R | R[] | undefined> {
+    const callers = (await this.all())
       .filter(
         ({ implementation }) =>
           typeof (implementation as Record<string, unknown>)[hook] === 'function',
       )
-      .map(({ pluginId, declaration, implementation }) => async (): Promise<R> => {
-        try {
-          const fn = (implementation as Record<string, (...a: unknown[]) => unknown>)[hook];
-          return (await fn?.apply(implementation, [...args])) as R;
-        } catch (error) {
-          throw new KequnError(
-            'KQ_PLUGIN_HOOK_FAILED',
-            `Plugin "${pluginId}" failed in hook "${hook}" of ${this.point.id} "${declaration.id}": ${describeError(error)}`,
-            { cause: error, pluginId, hook, contributionId: declaration.id },
-          );
-        }
-      });
+      .map((contribution) => () => this.#call<R>(contribution, hook, args));
     if (mode === 'parallel') return Promise.all(callers.map((call) => call()));
-    const results: R[] = [];
+    if (mode === 'sequential') {
+      const results: R[] = [];
+      for (const call of callers) results.push(await call());
+      return results;
+    }
     for (const call of callers) {
       const value = await call();
-      if (mode === 'first') {
-        if (value !== undefined && value !== null) return [value];
-        continue;
-      }
-      results.push(value);
+      if (value !== undefined && value !== null) return value;
     }
-    return results;
+    return undefined;
+  }
+
+  async #call<R>(
+    contribution: { pluginId: string; declaration: D; implementation: I },
+    hook: string,
+    args: readonly unknown[],
+  ): Promise<R> {
+    const { pluginId, declaration, implementation } = contribution;
+    try {
+      const fn = (implementation as Record<string, (...a: unknown[]) => unknown>)[hook];
+      return (await fn?.apply(implementation, [...args])) as R;
+    } catch (error) {
+      throw new KequnError(
+        'KQ_PLUGIN_HOOK_FAILED',
+        `Plugin "${pluginId}" failed in hook "${hook}" of ${this.point.id} "${declaration.id}": ${describeError(error)}`,
+        { cause: error, pluginId, hook, contributionId: declaration.id },
+      );
+    }
   }
 
   #entry(id: string): ContributionEntry {
