@@ -366,6 +366,19 @@ describe('registration checks', () => {
     );
   });
 
+  it('warns about settings given for a plugin id nobody registered', () => {
+    const records: LogRecord[] = [];
+    createKernel({
+      ...silentKernel(records),
+      plugins: [segmentPlugin('tiering')],
+      settings: { teiring: { windowMonths: 6 } },
+    });
+    const warning = records.find((record) => record.level === 'warn');
+    expect(warning?.message).toMatch(
+      /"teiring", but no plugin with that id is registered \(registered: tiering\)/,
+    );
+  });
+
   it('applies settings defaults and freezes them', async () => {
     let seen: unknown;
     const configurable = definePlugin({

@@ -115,6 +115,18 @@ export class Kernel {
     this.attributes = this.contributions(attributesPoint);
     this.components = this.contributions(componentsPoint);
     for (const plugin of options.plugins ?? []) this.registerPlugin(plugin);
+    this.#warnAboutUnclaimedSettings();
+  }
+
+  /** A typo in a settings key would otherwise leave a plugin silently on its defaults. */
+  #warnAboutUnclaimedSettings(): void {
+    const registered = [...this.#plugins.keys()];
+    for (const pluginId of Object.keys(this.#settings)) {
+      if (this.#plugins.has(pluginId)) continue;
+      this.logger.warn(
+        `Settings were given for "${pluginId}", but no plugin with that id is registered (registered: ${registered.join(', ') || 'none'}). Check the key, or register the plugin.`,
+      );
+    }
   }
 
   get services(): ServiceResolver {
