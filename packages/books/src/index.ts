@@ -68,7 +68,7 @@ export {
   type ProfileCompleteness,
   type ProfileSection,
 } from './completeness.js';
-export { customerKpiFact, KpiTally, type CustomerKpiFact, type KpiFigures, type KpiPeriod, type KpiReport } from './kpi.js';
+export { customerKpiFact, KpiTally, type CustomerKpiFact, type KpiFigures, type KpiPeriod, type KpiReport, type TierRankAt } from './kpi.js';
 export { addBusinessDays } from './calendar.js';
 export { describeReason, type BookLocale } from './reason-text.js';
 export { memoryCustomerDirectory, storeCustomerDirectory, type CustomerDirectory } from './directory.js';

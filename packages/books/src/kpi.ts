@@ -82,22 +82,43 @@ interface ActivityFacts {
   reactivated: boolean;
 }
 
-function activityFacts(events: Iterable<CustomerEvent>, contacts: readonly ContactRecord[], period: KpiPeriod, settings: KpiSettings): ActivityFacts {
+function activityFacts(
+  events: Iterable<CustomerEvent>,
+  contacts: readonly ContactRecord[],
+  period: KpiPeriod,
+  settings: KpiSettings,
+): ActivityFacts {
   const dormantFrom = addDays(period.from, -settings.dormantDays);
   let effectiveContacts = 0;
   let transactedBefore = false;
   let transactedDuring = false;
   for (const event of events) {
-    if (event.type === 'contact' && isEffective(event.outcome) && within(event.occurredAt, period.from, period.to)) effectiveContacts += 1;
+    if (
+      event.type === 'contact' &&
+      isEffective(event.outcome) &&
+      within(event.occurredAt, period.from, period.to)
+    )
+      effectiveContacts += 1;
     if (event.type !== 'transaction') continue;
     if (within(event.occurredAt, dormantFrom, addDays(period.from, -1))) transactedBefore = true;
     if (within(event.occurredAt, period.from, period.to)) transactedDuring = true;
   }
   for (const contact of contacts) {
-    if (isEffective(contact.outcome) && within(contact.occurredAt, period.from, period.to)) effectiveContacts += 1;
+    if (isEffective(contact.outcome) && within(contact.occurredAt, period.from, period.to))
+      effectiveContacts += 1;
   }
-  return { effectiveContacts, dormantAtStart: !transactedBefore, reactivated: !transactedBefore && transactedDuring };
+  return {
+    effectiveContacts,
+    dormantAtStart: !transactedBefore,
+    reactivated: !transactedBefore && transactedDuring,
+  };
 }
+
+/**
+ * The tier of a customer on a date as a rank (0 = lowest), or null when unknown. Pass the tiering
+ * plugin's decision so that KPI tier moves follow the same smoothing as the tiers themselves.
+ */
+export type TierRankAt = (customer: Customer, isoDate: string) => number | null;
 
 /** The facts of one customer; pass events (and recorded contacts) to measure contacts and dormancy. */
 export function customerKpiFact(
@@ -105,12 +126,23 @@ export function customerKpiFact(
   period: KpiPeriod,
   settings: KpiSettings,
   activity?: { events: Iterable<CustomerEvent>; contacts?: readonly ContactRecord[] },
+  tierRankAt?: TierRankAt,
 ): CustomerKpiFact {
   const startIndex = lastMonthIndex(customer, previousMonth(monthOf(period.from)));
   const endIndex = lastMonthIndex(customer, monthOf(period.to));
+  const move =
+    tierRankAt === undefined
+      ? tierMove(
+          tierRank(basisAt(customer, startIndex), settings),
+          tierRank(basisAt(customer, endIndex), settings),
+        )
+      : tierMove(tierRankAt(customer, addDays(period.from, -1)), tierRankAt(customer, period.to));
   const startMonth = startIndex < 0 ? undefined : customer.assets.monthlyAverages[startIndex];
   const endMonth = endIndex < 0 ? undefined : customer.assets.monthlyAverages[endIndex];
-  const facts = activity === undefined ? undefined : activityFacts(activity.events, activity.contacts ?? [], period, settings);
+  const facts =
+    activity === undefined
+      ? undefined
+      : activityFacts(activity.events, activity.contacts ?? [], period, settings);
   return {
     customerId: customer.id,
     branchId: customer.branchId,
@@ -118,7 +150,7 @@ export function customerKpiFact(
     productTypes: new Set(customer.holdings.map((holding) => holding.productType)).size,
     aumStart: startMonth?.averageDailyBalance ?? null,
     aumEnd: endMonth?.averageDailyBalance ?? null,
-    tierMove: tierMove(tierRank(basisAt(customer, startIndex), settings), tierRank(basisAt(customer, endIndex), settings)),
+    tierMove: move,
     effectiveContacts: facts?.effectiveContacts ?? null,
     dormantAtStart: facts?.dormantAtStart ?? null,
     reactivated: facts?.reactivated ?? null,
@@ -161,7 +193,20 @@ interface Counts {
 }
 
 function emptyCounts(): Counts {
-  return { customers: 0, measured: 0, covered: 0, productTypes: 0, aumStart: 0, aumEnd: 0, upgrades: 0, downgrades: 0, dormantAtStart: 0, reactivated: 0, handoffsDue: 0, handoffsWithinSla: 0 };
+  return {
+    customers: 0,
+    measured: 0,
+    covered: 0,
+    productTypes: 0,
+    aumStart: 0,
+    aumEnd: 0,
+    upgrades: 0,
+    downgrades: 0,
+    dormantAtStart: 0,
+    reactivated: 0,
+    handoffsDue: 0,
+    handoffsWithinSla: 0,
+  };
 }
 
 function ratio(part: number, whole: number): number | null {
@@ -234,8 +279,18 @@ export class KpiTally {
   }
 
   report(): KpiReport {
-    const convert = (map: Map<string, Counts>) => new Map([...map].sort(([a], [b]) => a.localeCompare(b)).map(([id, counts]) => [id, toFigures(counts)]));
-    return { period: this.period, bank: toFigures(this.#bank), byBranch: convert(this.#branches), byManager: convert(this.#managers) };
+    const convert = (map: Map<string, Counts>) =>
+      new Map(
+        [...map]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([id, counts]) => [id, toFigures(counts)]),
+      );
+    return {
+      period: this.period,
+      bank: toFigures(this.#bank),
+      byBranch: convert(this.#branches),
+      byManager: convert(this.#managers),
+    };
   }
 
   #groups(branchId: string, managerId: string | null): Counts[] {

@@ -1,8 +1,19 @@
 // `bookSummary`: the book's KPIs and profile completeness for a whole bank in one pass, and a
 // plain-text rendering for `kequn demo`. Pass `eventsOf` to measure contacts and dormancy too.
 import type { Customer, CustomerEvent } from '@kequn/core';
-import { CompletenessTally, profileCompleteness, profileSectionIds, type CompletenessReport } from './completeness.js';
-import { customerKpiFact, KpiTally, type KpiFigures, type KpiPeriod } from './kpi.js';
+import {
+  CompletenessTally,
+  profileCompleteness,
+  profileSectionIds,
+  type CompletenessReport,
+} from './completeness.js';
+import {
+  customerKpiFact,
+  KpiTally,
+  type KpiFigures,
+  type KpiPeriod,
+  type TierRankAt,
+} from './kpi.js';
 import type { HandoffCase } from './records.js';
 import { customerBasis } from './service.js';
 import { booksSettingsSchema, type BooksSettingsInput } from './settings.js';
@@ -14,6 +25,8 @@ export interface BookSummaryInput {
   eventsOf?: (customer: Customer) => Iterable<CustomerEvent>;
   handoffs?: readonly HandoffCase[];
   settings?: BooksSettingsInput;
+  /** The tier on a date, from the tiering plugin; without it moves use the book's own floors, unsmoothed. */
+  tierRankAt?: TierRankAt;
 }
 
 export interface BookSummary {
@@ -34,10 +47,18 @@ export function bookSummary(input: BookSummaryInput): BookSummary {
   const completeness = new CompletenessTally(settings.completeness);
   for (const customer of input.customers) {
     const events = input.eventsOf === undefined ? undefined : [...input.eventsOf(customer)];
-    kpis.addCustomer(customerKpiFact(customer, input.period, settings.kpi, events === undefined ? undefined : { events }));
+    const activity = events === undefined ? undefined : { events };
+    kpis.addCustomer(
+      customerKpiFact(customer, input.period, settings.kpi, activity, input.tierRankAt),
+    );
     if (events !== undefined) {
       const file = profileCompleteness(customer, lastContactIn(events), settings.completeness);
-      completeness.add(file, customerBasis(customer), customer.branchId, customer.relationshipManagerId);
+      completeness.add(
+        file,
+        customerBasis(customer),
+        customer.branchId,
+        customer.relationshipManagerId,
+      );
     }
   }
   for (const handoff of input.handoffs ?? []) kpis.addHandoff(handoff);
@@ -50,7 +71,9 @@ export function bookSummary(input: BookSummaryInput): BookSummary {
   };
 }
 
-function completenessOf(tally: CompletenessTally): Pick<CompletenessReport, 'bank' | 'sectionRates'> {
+function completenessOf(
+  tally: CompletenessTally,
+): Pick<CompletenessReport, 'bank' | 'sectionRates'> {
   const { bank, sectionRates } = tally.report();
   return { bank, sectionRates };
 }
@@ -74,7 +97,13 @@ const labels = {
     sla: '移交首联时效达标率',
     completeness: '建档率(高端 / 中端)',
     sections: '各项建档率',
-    section: { basicInfo: '基本信息', family: '家庭', assetStructure: '资产结构', transactionHistory: '交易记录', contactHistory: '联系记录' },
+    section: {
+      basicInfo: '基本信息',
+      family: '家庭',
+      assetStructure: '资产结构',
+      transactionHistory: '交易记录',
+      contactHistory: '联系记录',
+    },
   },
   en: {
     title: 'Managed-book KPIs',
@@ -86,7 +115,13 @@ const labels = {
     sla: 'Hand-off SLA compliance',
     completeness: 'Profile completeness (high-end / mid)',
     sections: 'Sections filled',
-    section: { basicInfo: 'basic', family: 'family', assetStructure: 'assets', transactionHistory: 'transactions', contactHistory: 'contacts' },
+    section: {
+      basicInfo: 'basic',
+      family: 'family',
+      assetStructure: 'assets',
+      transactionHistory: 'transactions',
+      contactHistory: 'contacts',
+    },
   },
 } as const;
 
@@ -112,9 +147,16 @@ export function formatBookSummary(summary: BookSummary, locale: 'zh-CN' | 'en' =
   if (summary.completeness !== null) {
     const { bank: files, sectionRates } = summary.completeness;
     rows.push([text.completeness, `${percent(files.high_end.rate)} / ${percent(files.mid.rate)}`]);
-    rows.push([text.sections, profileSectionIds.map((section) => `${text.section[section]} ${percent(sectionRates[section])}`).join(', ')]);
+    rows.push([
+      text.sections,
+      profileSectionIds
+        .map((section) => `${text.section[section]} ${percent(sectionRates[section])}`)
+        .join(', '),
+    ]);
   }
   const width = Math.max(...rows.map(([label]) => displayWidth(label)));
-  const lines = rows.map(([label, value]) => `  ${label}${' '.repeat(width - displayWidth(label))}  ${value}`);
+  const lines = rows.map(
+    ([label, value]) => `  ${label}${' '.repeat(width - displayWidth(label))}  ${value}`,
+  );
   return [`${text.title} (${summary.period.from} – ${summary.period.to})`, ...lines].join('\n');
 }

@@ -11,7 +11,13 @@ import {
 import { createSyntheticBank } from '@kequn/testing';
 import { tableAsOf, valueMigrationMatrix, type MigrationMatrix } from '@kequn/segments';
 import { bookSummary, type BookSummary } from '@kequn/books';
-import { tieringPlugin, TIER_ATTRIBUTE } from '@kequn/plugin-tiering';
+import {
+  decideTierAsOf,
+  tierIds,
+  tieringPlugin,
+  tieringSettingsSchema,
+  TIER_ATTRIBUTE,
+} from '@kequn/plugin-tiering';
 import { featuredGroupsPlugin } from '@kequn/plugin-featured-groups';
 import { abcdPlugin } from '@kequn/plugin-abcd';
 import { dormantPlugin } from '@kequn/plugin-dormant';
@@ -95,9 +101,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const migrationFrom = options.migrationFrom ?? monthsBefore(options.asOf, 6);
     const earlier = tableAsOf(await model.attributeSources(), bank.customers(), migrationFrom);
     const tierMigration = valueMigrationMatrix(earlier, model.table, TIER_ATTRIBUTE);
+    // KPI tier moves follow the tiering plugin's own decisions, so they agree with the matrix.
+    const tiering = tieringSettingsSchema.parse({});
     const books = bookSummary({
       customers: bank.customers(),
       period: { from: nextDay(migrationFrom), to: options.asOf },
+      tierRankAt: (customer, date) => tierIds.indexOf(decideTierAsOf(customer, date, tiering).tier),
     });
 
     return {

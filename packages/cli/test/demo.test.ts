@@ -26,6 +26,29 @@ describe('runDemo on 5,000 customers', () => {
     });
   });
 
+  it('counts the same tier moves in the KPI summary as in the migration matrix', () => {
+    const { counts } = report.tierMigration;
+    let upgrades = 0;
+    let downgrades = 0;
+    counts.forEach((row, from) =>
+      row.forEach((count, to) => {
+        if (to > from) upgrades += count;
+        if (to < from) downgrades += count;
+      }),
+    );
+    expect(upgrades).toBeGreaterThan(0);
+    expect(report.books.bank.upgrades).toBe(upgrades);
+    expect(report.books.bank.downgrades).toBe(downgrades);
+  });
+
+  it('puts every customer in exactly one ABCD class and counts the dormant among them', () => {
+    const classified = report.abcd.reduce((sum, row) => sum + row.customers, 0);
+    expect(classified).toBe(options.customers);
+    const dormant = report.dormant[0]?.customers ?? 0;
+    expect(dormant).toBeGreaterThan(0);
+    expect(dormant).toBeLessThan(options.customers);
+  });
+
   it('reports every customer and the bank’s total AUM', () => {
     const bank = createSyntheticBank(options);
     let aum = 0;
