@@ -20,7 +20,16 @@ function wealthPlugin(activate = vi.fn()) {
     engines: { kequn: '^1' },
     contributes: {
       attributes: [
-        { id: 'wealth.band', type: 'enum', piClass: 'C1', label, values: [{ value: 'rich', label }, { value: 'other', label }] },
+        {
+          id: 'wealth.band',
+          type: 'enum',
+          piClass: 'C1',
+          label,
+          values: [
+            { value: 'rich', label },
+            { value: 'other', label },
+          ],
+        },
       ],
       segmentStrategies: [{ id: 'wealth', label, exclusive: true }],
     },
@@ -30,7 +39,10 @@ function wealthPlugin(activate = vi.fn()) {
         read: (customer) => (customer.assets.currentAum >= 100_000 ? 'rich' : 'other'),
       });
       context.segmentStrategies.register('wealth', {
-        segments: () => [{ id: 'rich', label }, { id: 'other', label }],
+        segments: () => [
+          { id: 'rich', label },
+          { id: 'other', label },
+        ],
         evaluate: (table) => valueMemberships(table, 'wealth.band', ['rich', 'other']),
       });
     },
@@ -47,7 +59,9 @@ describe('the customer model', () => {
     const table = await model.load(customers, { asOf });
     expect(activate).toHaveBeenCalledOnce();
     for (const [index, customer] of customers.entries()) {
-      expect(table.value(index, 'wealth.band')).toBe(customer.assets.currentAum >= 100_000 ? 'rich' : 'other');
+      expect(table.value(index, 'wealth.band')).toBe(
+        customer.assets.currentAum >= 100_000 ? 'rich' : 'other',
+      );
     }
   });
 
@@ -60,7 +74,11 @@ describe('the customer model', () => {
 
   it('builds only the attributes asked for, contributed ones included, and refuses unknown ones', async () => {
     const model = new CustomerModel(createKernel({ plugins: [wealthPlugin()] }));
-    const table = await model.load(sampleCustomers(20), { asOf, attributes: ['profile.age', 'wealth.band'], expectedCount: 20 });
+    const table = await model.load(sampleCustomers(20), {
+      asOf,
+      attributes: ['profile.age', 'wealth.band'],
+      expectedCount: 20,
+    });
     expect(table.attributeIds().sort()).toEqual(['profile.age', 'wealth.band']);
     expect(table.liveCount).toBe(20);
     const refused = model.load(sampleCustomers(1), { asOf, attributes: ['profile.shoeSize'] });
@@ -87,8 +105,14 @@ describe('the customer model', () => {
     const model = new CustomerModel(kernel);
     await model.load(sampleCustomers(20), { asOf });
     const seen: { customerId: string; changed: string[]; inserted: boolean }[] = [];
-    kernel.events.on('customer.upserted', (event) =>
-      void seen.push({ customerId: event.customerId, inserted: event.inserted, changed: event.changes.map((c) => c.attributeId) }),
+    kernel.events.on(
+      'customer.upserted',
+      (event) =>
+        void seen.push({
+          customerId: event.customerId,
+          inserted: event.inserted,
+          changed: event.changes.map((c) => c.attributeId),
+        }),
     );
     const poor = { ...sampleCustomer(5), assets: { currentAum: 10, monthlyAverages: [] } };
     const rich = { ...poor, assets: { currentAum: 2_000_000, monthlyAverages: [] } };
@@ -117,6 +141,31 @@ describe('the customer model', () => {
     expect((error as Error).message).toMatch(/assets\.currentAum/);
   });
 
+  it('adds a bank attribute registered after loading as a computed column, and removes it on dispose', async () => {
+    const model = new CustomerModel(createKernel());
+    const customers = [...sampleCustomers(50)];
+    await model.load(customers, { asOf });
+    const registration = model.registerAttribute(
+      {
+        id: 'bank.millionaire',
+        type: 'boolean',
+        piClass: 'C1',
+        label,
+        read: (customer) => customer.assets.currentAum >= 1_000_000,
+      },
+      customers,
+    );
+    for (const [index, customer] of customers.entries()) {
+      expect(model.table.value(index, 'bank.millionaire')).toBe(
+        customer.assets.currentAum >= 1_000_000,
+      );
+    }
+    expect(model.attributes.has('bank.millionaire')).toBe(true);
+    await registration.dispose();
+    expect(model.table.hasColumn('bank.millionaire')).toBe(false);
+    expect(model.attributes.has('bank.millionaire')).toBe(false);
+  });
+
   it('says what to do when used before loading', () => {
     const model = new CustomerModel(createKernel());
     expect(() => model.table).toThrow(/Call customerModel.load/);
@@ -133,9 +182,14 @@ describe('the customer model', () => {
         throw new Error('score service down');
       },
     });
-    const kernel = createKernel({ plugins: [broken], logSink: (record) => void records.push(record) });
+    const kernel = createKernel({
+      plugins: [broken],
+      logSink: (record) => void records.push(record),
+    });
     const table = await new CustomerModel(kernel).load(sampleCustomers(5), { asOf });
     expect(table.hasColumn('broken.score')).toBe(false);
-    expect(records.some((r) => r.level === 'error' && r.pluginId === 'broken-attributes')).toBe(true);
+    expect(records.some((r) => r.level === 'error' && r.pluginId === 'broken-attributes')).toBe(
+      true,
+    );
   });
 });

@@ -63,6 +63,16 @@ describe('events', () => {
     expect(emitter.listenerCount).toBe(0);
   });
 
+  it('ignores subscriptions and fires after the emitter is disposed', () => {
+    const emitter = new Emitter<number>('late');
+    emitter.dispose();
+    const listener = vi.fn();
+    const subscription = emitter.event(listener);
+    emitter.fire(1);
+    expect(listener).not.toHaveBeenCalled();
+    expect(() => subscription.dispose()).not.toThrow();
+  });
+
   it('isolates a throwing listener, attributes it to its plugin, and still runs the others', async () => {
     const records: LogRecord[] = [];
     const received: string[] = [];

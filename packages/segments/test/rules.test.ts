@@ -78,8 +78,7 @@ describe('rules', () => {
       piClass: 'C2' as const,
       read: (customer: Customer) => customer.profile.birthDate,
     };
-    model.attributes.register(birthday);
-    model.table.addColumn(birthday, bank.customers());
+    model.registerAttribute(birthday, bank.customers());
     const engine = createSegmentEngine({
       segments: [{ id: 'birthdayWeek', rule: { attribute: 'profile.birthDate', op: 'anniversaryWithin', value: { days: 7 } } }],
       attributes: model.attributes,

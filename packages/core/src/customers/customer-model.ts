@@ -11,6 +11,7 @@ import {
 } from '../attributes/index.js';
 import { ColumnarTable, type UpsertResult } from '../table/index.js';
 import { KequnError } from '../kernel/errors.js';
+import { toDisposable, type Disposable } from '../kernel/lifecycle.js';
 import { formatZodIssues } from '../kernel/manifest.js';
 
 /**
@@ -124,6 +125,20 @@ export class CustomerModel {
       asOf: table.asOf,
     });
     return result;
+  }
+
+  /**
+   * Registers a bank's own attribute at run time. Once customers are loaded, it also becomes a
+   * column of the table, computed from `customers` (the current rows) or null until they are
+   * upserted. Disposing removes both the registration and the column.
+   */
+  registerAttribute(source: AttributeSource<Customer>, customers?: Iterable<Customer>): Disposable {
+    const registration = this.attributes.register(source, { owner: 'bank' });
+    if (this.#table !== undefined) this.#table.addColumn(source, customers);
+    return toDisposable(async () => {
+      this.#table?.removeColumn(source.id);
+      await registration.dispose();
+    });
   }
 
   remove(customerId: string): boolean {

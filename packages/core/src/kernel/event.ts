@@ -2,7 +2,7 @@
 // a Disposable. Listeners are isolated: one that throws (or rejects) is reported with its owner,
 // and the others still run.
 import { EventEmitter } from 'eventemitter3';
-import { toDisposable, type Disposable } from './lifecycle.js';
+import { emptyDisposable, toDisposable, type Disposable } from './lifecycle.js';
 import { KequnError, describeError } from './errors.js';
 
 export type Listener<T> = (event: T) => unknown;
@@ -57,7 +57,7 @@ export class Emitter<T> {
   ) {}
 
   readonly event: Event<T> = (listener, options = {}) => {
-    if (this.#disposed) return toDisposable(() => {});
+    if (this.#disposed) return emptyDisposable;
     const wrapped = (payload: T): void =>
       invokeIsolated(listener, payload, this.name, options.owner, this.onListenerError);
     this.#emitter.on('fire', wrapped);
