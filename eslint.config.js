@@ -9,6 +9,7 @@ export default tseslint.config(
       '**/coverage/**',
       '.kequn/**',
       'docs/.vitepress/cache/**',
+      'docs/.samples/**',
     ],
   },
   js.configs.recommended,

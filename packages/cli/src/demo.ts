@@ -22,6 +22,8 @@ import { featuredGroupsPlugin } from '@kequn/plugin-featured-groups';
 import { abcdPlugin } from '@kequn/plugin-abcd';
 import { dormantPlugin } from '@kequn/plugin-dormant';
 import { holdsDemoBank, storedCustomers, writeThrough } from './demo-bank.js';
+import { campaignTypePlugins, isSqlStore, runDemoCampaigns, type DemoCampaignSummary, type DemoDispatch } from './campaigns.js';
+import { uniformHash } from '@kequn/campaigns';
 
 export interface DemoOptions {
   customers: number;
@@ -31,6 +33,8 @@ export interface DemoOptions {
   migrationFrom?: string;
   /** Where the bank is kept between runs; without one, nothing is kept. */
   store?: KequnStore;
+  /** Where the demo's dispatched messages are written (JSON lines). Default ./.kequn/demo-messages.jsonl. */
+  messagesPath?: string;
   /** Called every `progressEvery` customers while the table is built. */
   onProgress?: (loaded: number, total: number) => void;
 }
@@ -61,9 +65,13 @@ export interface DemoReport {
   tierMigration: MigrationMatrix;
   /** Bank-wide KPIs of the managed books over the six months up to `asOf`. */
   books: BookSummary;
+  /** Every shipped campaign type run end to end on the store (with simulated responses). */
+  campaigns: DemoCampaignSummary[];
+  /** What the console and manager-task channels delivered from the outbox (absent when reused). */
+  dispatch: DemoDispatch | undefined;
   /** Memory held by the columnar customer table (typed arrays, dictionaries, id index). */
   tableBytes: number;
-  timings: { generateAndLoadMs: number; segmentMs: number };
+  timings: { generateAndLoadMs: number; segmentMs: number; campaignMs: number };
 }
 
 const AUM_ATTRIBUTE = 'assets.currentAum';
@@ -75,7 +83,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     asOf: options.asOf,
   });
   const kernel = createKernel({
-    plugins: [tieringPlugin, featuredGroupsPlugin, abcdPlugin, dormantPlugin],
+    plugins: [tieringPlugin, featuredGroupsPlugin, abcdPlugin, dormantPlugin, ...campaignTypePlugins],
   });
   try {
     await kernel.start();
@@ -109,6 +117,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       tierRankAt: (customer, date) => tierIds.indexOf(decideTierAsOf(customer, date, tiering).tier),
     });
 
+    const campaignStarted = performance.now();
+    const { campaigns, dispatch } = await demoCampaigns(options, kernel, model, bank);
+    const campaignMs = performance.now() - campaignStarted;
+
     return {
       customers: model.table.liveCount,
       source,
@@ -120,11 +132,50 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       dormant,
       tierMigration,
       books,
+      campaigns,
+      dispatch,
       tableBytes: model.table.memoryBytes(),
-      timings: { generateAndLoadMs, segmentMs },
+      timings: { generateAndLoadMs, segmentMs, campaignMs },
     };
   } finally {
     await kernel.dispose();
+  }
+}
+
+/** Runs the campaigns on the demo's SQL store, or on a throwaway in-memory SQLite without one. */
+async function demoCampaigns(options: DemoOptions, kernel: Kernel, model: CustomerModel, bank: ReturnType<typeof createSyntheticBank>): Promise<{ campaigns: DemoCampaignSummary[]; dispatch: DemoDispatch | undefined }> {
+  const { openSqliteStore } = await import('@kequn/store-sqlite');
+  const store = options.store !== undefined && isSqlStore(options.store) ? options.store : await openSqliteStore({ path: ':memory:' });
+  if (store !== options.store) {
+    await store.products.upsert(bank.products);
+    await store.branches.upsert(bank.branches);
+    await store.managers.upsert(bank.managers);
+  }
+  // Candidate referees for the simulated referrals: customers with at least CNY 100k, with their AUM.
+  const richest: Array<{ id: string; aum: number }> = [];
+  const table = model.table;
+  for (let row = 0; row < table.size && richest.length < 2_000; row++) {
+    const aum = table.value(row, AUM_ATTRIBUTE);
+    if (table.isLive(row) && typeof aum === 'number' && aum >= 100_000) richest.push({ id: table.idAt(row), aum });
+  }
+  try {
+    return await runDemoCampaigns({
+      kernel,
+      model,
+      store,
+      lookup: (id) => bank.customerById(id),
+      asOf: options.asOf,
+      seed: options.seed,
+      messagesPath: options.messagesPath ?? './.kequn/demo-messages.jsonl',
+      lookupProduct: (ids, types) =>
+        bank.products.find((product) => (ids === undefined || ids.includes(product.id)) && (types === undefined || types.includes(product.type)))?.id,
+      refereeFor: (referrerId, aumAtLeast) => {
+        const candidates = richest.filter((candidate) => candidate.id !== referrerId && candidate.aum >= aumAtLeast);
+        return candidates[Math.floor(uniformHash(`referee|${referrerId}`) * candidates.length)]?.id;
+      },
+    });
+  } finally {
+    if (store !== options.store) await store.close();
   }
 }
 

@@ -125,9 +125,57 @@ export function demoText(report: DemoReport, locale: Locale): string {
     '',
     formatBookSummary(report.books, locale),
     '',
+    campaignTable(report, locale),
+    '',
     zh
-      ? `生成并建表 ${(report.timings.generateAndLoadMs / 1000).toFixed(1)} 秒，分层分群 ${report.timings.segmentMs.toFixed(0)} 毫秒；客户列存表占用 ${megabytes(report.tableBytes)} MB。`
-      : `Generated and loaded in ${(report.timings.generateAndLoadMs / 1000).toFixed(1)} s; segmented in ${report.timings.segmentMs.toFixed(0)} ms; the columnar customer table holds ${megabytes(report.tableBytes)} MB.`,
+      ? `生成并建表 ${(report.timings.generateAndLoadMs / 1000).toFixed(1)} 秒，分层分群 ${report.timings.segmentMs.toFixed(0)} 毫秒，营销活动 ${(report.timings.campaignMs / 1000).toFixed(1)} 秒；客户列存表占用 ${megabytes(report.tableBytes)} MB。`
+      : `Generated and loaded in ${(report.timings.generateAndLoadMs / 1000).toFixed(1)} s; segmented in ${report.timings.segmentMs.toFixed(0)} ms; campaigns in ${(report.timings.campaignMs / 1000).toFixed(1)} s; the columnar customer table holds ${megabytes(report.tableBytes)} MB.`,
   ];
   return lines.join('\n');
+}
+
+function signedPoints(value: number): string {
+  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
+}
+
+/** The campaigns of the demo: reach, conversions against the holdout, AUM uplift and cost. */
+export function campaignTable(report: DemoReport, locale: Locale): string {
+  const zh = locale === 'zh-CN';
+  const table = new Table({
+    head: zh
+      ? ['营销活动', '入组', '对照组', '触达/任务', '抑制', '转化率(实验/对照)', '提升(95%置信区间)', 'AUM 提升(万元)', '单次转化成本(元)']
+      : ['Campaign', 'Enrolled', 'Holdout', 'Sent/tasks', 'Suppressed', 'Conversion (treated/holdout)', 'Uplift (95% CI)', 'AUM uplift (CNY 10k)', 'Cost per conversion (CNY)'],
+    style: { head: [], border: [] },
+  });
+  for (const campaign of report.campaigns) {
+    const figures = campaign.report;
+    const treated = figures.cohorts.filter((cohort) => cohort.cohort === 'treatment');
+    const holdout = figures.cohorts.find((cohort) => cohort.cohort === 'holdout');
+    const treatedCustomers = treated.reduce((sum, cohort) => sum + cohort.customers, 0);
+    const treatedRate = treatedCustomers === 0 ? 0 : treated.reduce((sum, cohort) => sum + cohort.conversions, 0) / treatedCustomers;
+    const contacts = Object.values(campaign.outbox).reduce((sum, count) => sum + count, 0);
+    const suppressed = figures.funnel.reduce((sum, step) => sum + step.suppressed, 0);
+    table.push([
+      campaign.name[locale],
+      integer.format(figures.enrolled),
+      integer.format(holdout?.customers ?? 0),
+      integer.format(contacts),
+      integer.format(suppressed),
+      `${percent.format(treatedRate)} / ${percent.format(holdout?.conversionRate ?? 0)}`,
+      figures.uplift === null ? '—' : `${signedPoints(figures.uplift.estimate)} pt (${signedPoints(figures.uplift.low)}, ${signedPoints(figures.uplift.high)})`,
+      figures.aumUpliftTotal === null ? '—' : formatWan(Math.abs(figures.aumUpliftTotal) < 5_000 ? 0 : figures.aumUpliftTotal),
+      figures.cost.perConversion === null ? '—' : integer.format(Math.round(figures.cost.perConversion)),
+    ]);
+  }
+  const title = zh
+    ? '营销活动（5×5 工作法：方案→分发→触达→实施→回检；客户响应为演示模拟）'
+    : 'Campaigns (5×5 method: plan → distribution → reach → execution → review; customer responses are simulated for the demo)';
+  const dispatch = report.dispatch;
+  const reach =
+    dispatch === undefined
+      ? ''
+      : zh
+        ? `\n触达：发送 ${integer.format(dispatch.sent)} 条（短信、邮件、企业微信、手机银行推送写入 ${dispatch.path}，敏感信息已脱敏；电话与面访生成客户经理任务 ${integer.format(dispatch.openTasks)} 个），拒发 ${integer.format(dispatch.rejected)} 条，重试 ${integer.format(dispatch.retried)} 次，死信 ${integer.format(dispatch.deadLettered)} 条。`
+        : `\nReach: ${integer.format(dispatch.sent)} delivered (SMS, e-mail, WeCom and app push written to ${dispatch.path}, personal values masked; calls and visits became ${integer.format(dispatch.openTasks)} manager tasks), ${integer.format(dispatch.rejected)} rejected, ${integer.format(dispatch.retried)} retries, ${integer.format(dispatch.deadLettered)} dead letters.`;
+  return `${title}\n${table.toString()}${reach}`;
 }

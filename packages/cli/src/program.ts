@@ -1,11 +1,15 @@
 // The `kequn` command line. Each command is a thin shell over the SDK's public API.
+import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { KequnStore } from '@kequn/core';
 import { SingleBar, Presets } from 'cli-progress';
 import { runDemo } from './demo.js';
 import { demoText, type Locale } from './format.js';
 import { registerBookCommands } from './commands/books.js';
+import { registerCampaignCommands } from './commands/campaign.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerExportBankCommand } from './commands/export-bank.js';
+import { registerServeCommand } from './commands/serve.js';
 import { openStoreAt } from './store-location.js';
 
 function positiveInteger(name: string) {
@@ -61,6 +65,12 @@ function progressBar(enabled: boolean) {
   };
 }
 
+/** The demo's messages file: beside a SQLite store's file, else in ./.kequn. */
+function messagesBeside(store: KequnStore | undefined): string {
+  const path = store !== undefined && 'path' in store && typeof store.path === 'string' && store.path !== ':memory:' ? store.path : undefined;
+  return path === undefined ? './.kequn/demo-messages.jsonl' : join(dirname(path), 'demo-messages.jsonl');
+}
+
 export function createProgram(output: { write(text: string): void } = process.stdout): Command {
   const program = new Command('kequn')
     .description('Kequn (客群) — customer-group operations for banks')
@@ -80,6 +90,7 @@ export function createProgram(output: { write(text: string): void } = process.st
       'where the bank is kept between runs: sqlite:<path>, postgres://…, memory: (default ./.kequn/kequn.db)',
     )
     .option('--no-store', 'keep nothing; generate the bank in memory only')
+    .option('--messages <path>', 'where the console channel writes the dispatched messages (default: beside the SQLite store, else ./.kequn/demo-messages.jsonl)')
     .action(
       async (options: {
         customers: number;
@@ -89,6 +100,7 @@ export function createProgram(output: { write(text: string): void } = process.st
         json?: boolean;
         progress: boolean;
         store?: string | false;
+        messages?: string;
       }) => {
         const bar = progressBar(
           options.progress && process.stderr.isTTY === true && options.json !== true,
@@ -99,6 +111,7 @@ export function createProgram(output: { write(text: string): void } = process.st
           seed: options.seed,
           asOf: options.asOf,
           ...(store === undefined ? {} : { store }),
+          messagesPath: options.messages ?? messagesBeside(store),
           onProgress: (loaded, total) => bar.update(loaded, total),
         }).finally(async () => {
           bar.stop();
@@ -120,5 +133,7 @@ export function createProgram(output: { write(text: string): void } = process.st
   registerImportCommand(program, output);
   registerExportBankCommand(program, output);
   registerBookCommands(program, output);
+  registerServeCommand(program, output);
+  registerCampaignCommands(program, output);
   return program;
 }

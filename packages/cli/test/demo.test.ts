@@ -1,12 +1,16 @@
 // runDemo and demoText: the shape of a synthetic book as `kequn demo` reports it.
 import fc from 'fast-check';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSyntheticBank } from '@kequn/testing';
 import { tierIds, tierLabels } from '@kequn/plugin-tiering';
 import { featuredGroupIds, featuredGroupLabels } from '@kequn/plugin-featured-groups';
 import { demoText, runDemo, topShare, type DemoReport, type SegmentRow } from '../src/index.js';
 
-const options = { customers: 5_000, seed: 42, asOf: '2026-10-31' };
+const messagesPath = join(mkdtempSync(join(tmpdir(), 'kequn-demo-messages-')), 'messages.jsonl');
+const options = { customers: 5_000, seed: 42, asOf: '2026-10-31', messagesPath };
 
 function total(
   rows: readonly SegmentRow[],
@@ -24,6 +28,32 @@ describe('runDemo on 5,000 customers', () => {
       ...options,
       onProgress: (loaded, all) => void progress.push([loaded, all]),
     });
+  });
+
+  it('runs every shipped campaign type end to end: enrolled, contacted, measured against a holdout', () => {
+    expect(report.campaigns.map((campaign) => campaign.type).sort()).toEqual(
+      ['dormant-activation', 'event-invitation', 'maturity-remarketing', 'referral', 'threshold-reward', 'upgrade-congratulation'],
+    );
+    for (const campaign of report.campaigns) {
+      const holdout = campaign.report.cohorts.find((cohort) => cohort.cohort === 'holdout');
+      const treated = campaign.report.cohorts.filter((cohort) => cohort.cohort === 'treatment').reduce((sum, cohort) => sum + cohort.customers, 0);
+      expect(campaign.report.enrolled, campaign.id).toBeGreaterThan(0);
+      expect(holdout?.customers ?? 0, campaign.id).toBeGreaterThan(0);
+      expect(treated, campaign.id).toBeGreaterThan(holdout?.customers ?? 0);
+      expect(Object.values(campaign.outbox).reduce((sum, count) => sum + count, 0), campaign.id).toBeGreaterThan(0);
+      expect(campaign.report.uplift, campaign.id).not.toBeNull();
+    }
+  });
+
+  it('delivers the outbox through the console channel with personal values masked', () => {
+    const dispatch = report.dispatch;
+    expect(dispatch?.sent ?? 0).toBeGreaterThan(0);
+    const lines = readFileSync(messagesPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { address: string; text: string; customerId: string });
+    expect(lines.length).toBe((dispatch?.sent ?? 0) - (dispatch?.openTasks ?? 0));
+    for (const line of lines) expect(line.address).toMatch(/\*{4}/);
+    // Every message was addressed to a different (customer, step): the idempotency keys are unique.
+    const keys = new Set(readFileSync(messagesPath, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { idempotencyKey: string }).idempotencyKey));
+    expect(keys.size).toBe(lines.length);
   });
 
   it('counts the same tier moves in the KPI summary as in the migration matrix', () => {

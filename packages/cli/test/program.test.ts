@@ -9,6 +9,9 @@ import { tierIds } from '@kequn/plugin-tiering';
 import { featuredGroupIds } from '@kequn/plugin-featured-groups';
 import { createProgram } from '../src/index.js';
 
+/** Where `--no-store` demos write their dispatched messages: never the working directory. */
+const scratchMessages = join(mkdtempSync(join(tmpdir(), 'kequn-cli-messages-')), 'messages.jsonl');
+
 function capturedProgram() {
   const written: string[] = [];
   const errors: string[] = [];
@@ -69,7 +72,7 @@ describe('kequn demo options', () => {
 
   it('accepts a leap day as the as-of date', async () => {
     const cli = capturedProgram();
-    await cli.run('demo', '--json', '--no-store', '--customers', '1', '--as-of', '2024-02-29');
+    await cli.run('demo', '--json', '--no-store', '--messages', scratchMessages, '--customers', '1', '--as-of', '2024-02-29');
     expect(JSON.parse(cli.output())).toMatchObject({ customers: 1 });
   });
 });
@@ -77,7 +80,7 @@ describe('kequn demo options', () => {
 describe('kequn demo output', () => {
   it('prints the report as parseable JSON with --json', async () => {
     const cli = capturedProgram();
-    await cli.run('demo', '--json', '--no-store', '--customers', '2000');
+    await cli.run('demo', '--json', '--no-store', '--messages', scratchMessages, '--customers', '2000');
 
     const report: unknown = JSON.parse(cli.output());
     expect(report).toMatchObject({ customers: 2_000 });
@@ -95,7 +98,7 @@ describe('kequn demo output', () => {
 
   it('prints tables in the chosen locale', async () => {
     const cli = capturedProgram();
-    await cli.run('demo', '--customers', '300', '--locale', 'en', '--no-progress', '--no-store');
+    await cli.run('demo', '--customers', '300', '--locale', 'en', '--no-progress', '--no-store', '--messages', scratchMessages);
     expect(cli.output()).toContain('300 customers');
     expect(cli.output()).toContain('Asset tiers');
     expect(cli.output()).toContain('Peak memory');

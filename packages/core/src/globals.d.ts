@@ -10,3 +10,7 @@ declare function setTimeout(handler: () => void, timeout?: number): unknown;
 declare function clearTimeout(id: unknown): void;
 declare function queueMicrotask(callback: () => void): void;
 declare function structuredClone<T>(value: T): T;
+/** Only named in the channel contract; adapters use the host's full AbortSignal. */
+interface AbortSignal {
+  readonly aborted: boolean;
+}

@@ -85,3 +85,13 @@ export * from './table/index.js';
 export * from './customers/customer-model.js';
 export * from './customers/memberships.js';
 export * from './storage/index.js';
+
+// Masking of personal financial information for screens, exports and channels that are not secure
+export {
+  maskAccountNumber,
+  maskEmail,
+  maskIdNumber,
+  maskName,
+  maskPersonalText,
+  maskPhone,
+} from './privacy/masking.js';

@@ -1,13 +1,17 @@
 // pnpm bench:import — imports a million synthetic customers from CSV into SQLite and PostgreSQL and
 // prints rows/s and peak memory, beside named alternatives measured in the same run:
-//   SQLite:     the same import unbatched (one upsert and one transaction per row), on a sample;
+//   SQLite:     the same import reading on a worker thread (`worker: true`);
+//               the same import unbatched (one upsert and one transaction per row), on a sample;
 //               and a bare loop of csv-parse + one INSERT per row (no mapping, no validation)
 //   PostgreSQL: psql \copy of the same CSV into a bare staging table (no mapping, no validation)
-// Each measurement runs in its own process so that its peak memory is its own.
+// Each measurement runs in its own process so that its peak memory is its own. Besides wall-clock
+// rows/s each prints the process's CPU time per row, which other work on a shared machine cannot
+// inflate, and the load average, which says how much of the machine the measurement had.
 //   node --import tsx bench/import.ts [--customers 1000000] [--folder ./.kequn/bench]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSyntheticBank } from '@kequn/testing';
@@ -33,6 +37,10 @@ interface Measurement {
   name: string;
   rows: number;
   seconds: number;
+  /** CPU time of the process, all threads: what the machine's other work cannot inflate. */
+  cpuSeconds: number;
+  /** 1-minute load average at the end (2 cores here; above 2, other processes took CPU). */
+  load: number;
   peakRssMb: number;
   /** RSS after each quarter of the rows: flat memory means these stay level. */
   rssByQuarterMb: number[];
@@ -40,6 +48,11 @@ interface Measurement {
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 const peakRssMb = (): number => mb(process.resourceUsage().maxRSS * 1024);
+const cpuSeconds = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
+const load = (): number => Math.round((loadavg()[0] ?? 0) * 10) / 10;
 
 async function ensureCsv(): Promise<void> {
   const marker = join(folder, 'customers.count');
@@ -61,16 +74,18 @@ function quarterTracker(total: number): { rss: number[]; onRows: (read: number) 
   };
 }
 
-async function importIntoSqlite(): Promise<Measurement> {
+async function importIntoSqlite(worker: boolean): Promise<Measurement> {
   const { openSqliteStore } = await import('@kequn/store-sqlite');
   const path = join(folder, 'bench.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   const store = await openSqliteStore({ path });
   const quarters = quarterTracker(customers);
-  const summary = await importCustomers(csvPath, { store, mapping: mappingPath, onProgress: (p) => quarters.onRows(p.read) });
+  const cpu = cpuSeconds();
+  const summary = await importCustomers(csvPath, { store, mapping: mappingPath, worker, onProgress: (p) => quarters.onRows(p.read) });
   await store.close();
   quarters.onRows(customers);
-  return { name: 'kequn import → SQLite', rows: summary.stored, seconds: summary.seconds, peakRssMb: peakRssMb(), rssByQuarterMb: quarters.rss };
+  const name = worker ? 'the same import reading on a worker thread (worker: true) → SQLite' : 'kequn import → SQLite';
+  return { name, rows: summary.stored, seconds: summary.seconds, cpuSeconds: cpuSeconds() - cpu, load: load(), peakRssMb: peakRssMb(), rssByQuarterMb: quarters.rss };
 }
 
 async function importIntoPostgres(): Promise<Measurement> {
@@ -79,9 +94,11 @@ async function importIntoPostgres(): Promise<Measurement> {
   const store = await openPostgresStore({ url: pgUrl, schema });
   const quarters = quarterTracker(customers);
   try {
+    const cpu = cpuSeconds();
     const summary = await importCustomers(csvPath, { store, mapping: mappingPath, onProgress: (p) => quarters.onRows(p.read) });
     quarters.onRows(customers);
-    return { name: 'kequn import → PostgreSQL (COPY)', rows: summary.stored, seconds: summary.seconds, peakRssMb: peakRssMb(), rssByQuarterMb: quarters.rss };
+    const name = 'kequn import → PostgreSQL (COPY; CPU is this process only, not the server)';
+    return { name, rows: summary.stored, seconds: summary.seconds, cpuSeconds: cpuSeconds() - cpu, load: load(), peakRssMb: peakRssMb(), rssByQuarterMb: quarters.rss };
   } finally {
     await store.close();
     execFileSync('psql', [pgUrl, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`]);
@@ -122,10 +139,11 @@ async function unbatchedSqlite(): Promise<Measurement> {
   const path = join(folder, 'unbatched.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   const store = await openSqliteStore({ path });
+  const cpu = cpuSeconds();
   const summary = await importCustomers(sample.path, { store, mapping: mappingPath, batchSize: 1 });
   await store.close();
   const name = `the same import unbatched (one upsert per row) → SQLite, first ${sample.rows.toLocaleString('en')} rows`;
-  return { name, rows: summary.stored, seconds: summary.seconds, peakRssMb: peakRssMb(), rssByQuarterMb: [] };
+  return { name, rows: summary.stored, seconds: summary.seconds, cpuSeconds: cpuSeconds() - cpu, load: load(), peakRssMb: peakRssMb(), rssByQuarterMb: [] };
 }
 
 /** A floor: parse and INSERT each row as it is, one transaction per row, no mapping or validation. */
@@ -141,6 +159,7 @@ async function bareSqlite(): Promise<Measurement> {
   db.exec('CREATE TABLE customers (id TEXT PRIMARY KEY, document TEXT NOT NULL)');
   const insert = db.prepare('INSERT OR REPLACE INTO customers (id, document) VALUES (?, ?)');
   const started = performance.now();
+  const cpu = cpuSeconds();
   let rows = 0;
   for await (const record of createReadStream(sample.path).pipe(parse({ bom: true, from_line: 2 }))) {
     const fields = record as string[];
@@ -149,7 +168,7 @@ async function bareSqlite(): Promise<Measurement> {
   }
   db.close();
   const name = `bare csv-parse + INSERT per row, no mapping or validation → SQLite, first ${sample.rows.toLocaleString('en')} rows`;
-  return { name, rows, seconds: (performance.now() - started) / 1000, peakRssMb: peakRssMb(), rssByQuarterMb: [] };
+  return { name, rows, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds() - cpu, load: load(), peakRssMb: peakRssMb(), rssByQuarterMb: [] };
 }
 
 /** psql's \copy of the raw CSV: the floor for loading these bytes into PostgreSQL at all. */
@@ -160,14 +179,16 @@ async function psqlCopy(): Promise<Measurement> {
   const started = performance.now();
   try {
     execFileSync('psql', [pgUrl, '-qc', `\\copy ${table} FROM '${csvPath}' WITH (FORMAT csv, HEADER true)`]);
-    return { name: 'psql \\copy of the raw CSV → PostgreSQL (no mapping, no validation, no upsert)', rows: customers, seconds: (performance.now() - started) / 1000, peakRssMb: 0, rssByQuarterMb: [] };
+    const name = 'psql \\copy of the raw CSV → PostgreSQL (no mapping, no validation, no upsert)';
+    return { name, rows: customers, seconds: (performance.now() - started) / 1000, cpuSeconds: 0, load: load(), peakRssMb: 0, rssByQuarterMb: [] };
   } finally {
     execFileSync('psql', [pgUrl, '-qc', `DROP TABLE IF EXISTS ${table}`]);
   }
 }
 
 const phases: Record<string, () => Promise<Measurement>> = {
-  sqlite: importIntoSqlite,
+  sqlite: () => importIntoSqlite(false),
+  'sqlite-worker': () => importIntoSqlite(true),
   'unbatched-sqlite': unbatchedSqlite,
   'bare-sqlite': bareSqlite,
   postgres: importIntoPostgres,
@@ -182,7 +203,8 @@ function print(measurement: Measurement): void {
   const rate = Math.round(measurement.rows / measurement.seconds).toLocaleString('en');
   const memory = measurement.peakRssMb > 0 ? `, peak RSS ${measurement.peakRssMb} MB` : '';
   const quarters = measurement.rssByQuarterMb.length > 0 ? ` (RSS at 25/50/75/100%: ${measurement.rssByQuarterMb.join(' / ')} MB)` : '';
-  console.log(`${measurement.name}: ${measurement.rows.toLocaleString('en')} rows in ${measurement.seconds.toFixed(1)} s = ${rate} rows/s${memory}${quarters}`);
+  const cpu = measurement.cpuSeconds > 0 ? `, CPU ${measurement.cpuSeconds.toFixed(1)} s = ${((measurement.cpuSeconds * 1e6) / measurement.rows).toFixed(1)} µs/row` : '';
+  console.log(`${measurement.name}: ${measurement.rows.toLocaleString('en')} rows in ${measurement.seconds.toFixed(1)} s = ${rate} rows/s${cpu}${memory}${quarters}; load ${measurement.load}`);
 }
 
 async function main(): Promise<void> {
@@ -193,7 +215,8 @@ async function main(): Promise<void> {
     return;
   }
   await ensureCsv();
-  const sqliteOnly = ['sqlite', 'unbatched-sqlite', 'bare-sqlite'];
+  console.log(`${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')} (1 / 5 / 15 min) before measuring`);
+  const sqliteOnly = ['sqlite', 'sqlite-worker', 'unbatched-sqlite', 'bare-sqlite'];
   const reachable = postgresReachable();
   if (!reachable) console.log(`PostgreSQL at ${pgUrl} is unreachable: measuring SQLite only.`);
   const wanted = reachable ? Object.keys(phases) : sqliteOnly;

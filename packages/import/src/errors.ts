@@ -13,7 +13,7 @@ export class ImportMappingError extends KequnError {
 
 export class ImportSourceError extends KequnError {
   constructor(source: string, reason: string, cause?: unknown) {
-    super('KQ_IMPORT_SOURCE_UNREADABLE', `Cannot read ${source}: ${reason}`, { cause, details: { source } });
+    super('KQ_IMPORT_SOURCE_UNREADABLE', `Cannot read ${source}: ${reason}`, { cause, details: { source, reason } });
     this.name = 'ImportSourceError';
   }
 }

@@ -1,15 +1,15 @@
 // Imports a file into a store, streaming: rows are read, mapped, validated and written in batches,
 // so memory stays flat however large the file. Good rows are upserted by id (re-running an import
 // changes nothing); bad rows go to the reject file; the summary counts both.
-import type { Customer, CustomerEvent, KequnStore, Manager, Branch } from '@kequn/core';
+import type { CustomerEvent, KequnStore, Manager, Branch, StoredCustomerRow } from '@kequn/core';
 import { detectEncoding, isSupportedEncoding } from './encoding.js';
 import { ImportSourceError } from './errors.js';
-import { importKinds, type HoldingRow, type ImportKind } from './kinds.js';
+import type { HoldingRow, ImportKind } from './kinds.js';
 import { identityMapping, loadColumnMapping, parseColumnMapping, type ColumnMapping, type ColumnMappingInput } from './mapping.js';
-import { openRejectFile, type RejectWriter } from './rejects.js';
-import { createRowConverter } from './rows.js';
-import { SeenKeys } from './seen-keys.js';
-import { formatOf, openSource, type SourceFormat } from './sources.js';
+import { openReader, type ReadPlan } from './reading.js';
+import { openRejectFile, type RejectedRow, type RejectWriter } from './rejects.js';
+import { formatOf, type SourceFormat } from './sources.js';
+import { openReaderOnWorker } from './worker-reading.js';
 
 export interface ImportProgress {
   read: number;
@@ -31,6 +31,12 @@ export interface ImportOptions {
   delimiter?: string;
   /** Rows per write. Default 5,000. */
   batchSize?: number;
+  /**
+   * Read, map, validate and encode on a worker thread while this one only writes. Default false:
+   * on the 2 shared cores it was measured on, the second thread's cost (its own heap, copying each
+   * batch across) outweighed the overlap; it pays where a core is idle. See the README's benchmark.
+   */
+  worker?: boolean;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -52,19 +58,16 @@ export interface ImportSummary {
   rejectFile: string | undefined;
 }
 
-type StoreRecords = (store: KequnStore, records: Record<string, unknown>[], reject: (record: Record<string, unknown>, reason: string) => Promise<void>) => Promise<number>;
+type StoreRecords = (store: KequnStore, records: readonly unknown[], reject: (record: unknown, reason: string) => Promise<void>) => Promise<number>;
 
-/** A customer file without holdings keeps the holdings already stored (imported from their own file). */
+/**
+ * Customers arrive as the rows a store writes, encoded by the reader. A customer file without
+ * holdings keeps the holdings already stored (imported from their own file).
+ */
 function customerWriter(mapsHoldings: boolean): StoreRecords {
   return async (store, records) => {
-    const customers = records as unknown as Customer[];
-    if (!mapsHoldings) {
-      const existing = await store.customers.getMany(customers.map((customer) => customer.id));
-      const holdingsById = new Map(existing.map((customer) => [customer.id, customer.holdings]));
-      for (const customer of customers) customer.holdings = holdingsById.get(customer.id) ?? customer.holdings;
-    }
-    await store.customers.upsert(customers);
-    return customers.length;
+    await store.customers.upsertStored(records as StoredCustomerRow[], { keepStoredHoldings: !mapsHoldings });
+    return records.length;
   };
 }
 
@@ -128,61 +131,40 @@ async function resolveEncoding(path: string, format: SourceFormat, requested: st
 /** Imports one file of the given kind. Throws only when the file or mapping is unusable as a whole. */
 export async function importFile(kind: ImportKind, path: string, options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
-  const definition = importKinds[kind];
   const mapping = await resolveMapping(kind, options.mapping);
   const format = options.format ?? formatOf(path);
   const encoding = await resolveEncoding(path, format, options.encoding ?? mapping.encoding);
-  const source = await openSource(path, format, encoding, options.delimiter);
-  const converter = createRowConverter(definition, mapping, source.header);
+  const plan: ReadPlan = { kind, path, mapping, format, encoding, delimiter: options.delimiter, batchSize: options.batchSize ?? 5_000 };
+  const reader = options.worker === true ? await openReaderOnWorker(plan) : await openReader(plan);
   const write = writers[kind](mapping);
-  const batchSize = options.batchSize ?? 5_000;
-  const rejects: RejectWriter = await openRejectFile(options.rejectFile);
-  const seen = new SeenKeys();
+  let rejects: RejectWriter;
+  try {
+    rejects = await openRejectFile(options.rejectFile);
+  } catch (error) {
+    await reader.cancel();
+    throw error;
+  }
   const counts = { read: 0, stored: 0, rejected: 0, duplicates: 0 };
-  let batch: Record<string, unknown>[] = [];
 
   const progress = (): ImportProgress => {
     const seconds = (performance.now() - started) / 1000;
     return { read: counts.read, stored: counts.stored, rejected: counts.rejected, rowsPerSecond: Math.round(counts.read / Math.max(seconds, 0.001)) };
   };
-  const reject = async (line: number, column: string, reason: string, raw: string): Promise<void> => {
+  const reject = async (row: RejectedRow): Promise<void> => {
     counts.rejected += 1;
-    await rejects.write({ line, column, reason, raw });
-  };
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const written = batch;
-    batch = [];
-    counts.stored += await write(options.store, written, (record, reason) => reject(0, '(store)', reason, JSON.stringify(record)));
-    options.onProgress?.(progress());
+    await rejects.write(row);
   };
 
   try {
-    for await (const rows of source.rows) {
-      for (const row of rows) {
-        counts.read += 1;
-        if (row.kind === 'problem') {
-          await reject(row.line, row.column, row.reason, row.raw);
-          continue;
-        }
-        const converted = converter.convert(row.cells);
-        const raw = (): string => (Array.isArray(row.cells) ? row.cells.join(',') : JSON.stringify(row.cells));
-        if (converted.record === undefined) {
-          const columns = [...new Set(converted.problems.map((problem) => problem.column))].join('; ');
-          await reject(row.line, columns, converted.problems.map((problem) => problem.reason).join('; '), raw());
-          continue;
-        }
-        const key = definition.identity(converted.record);
-        if (!seen.add(key)) {
-          counts.duplicates += 1;
-          await reject(row.line, firstColumnOf(mapping, definition.identityField), `duplicate ${definition.noun} ${key}: an earlier row of this file has it and was kept`, raw());
-          continue;
-        }
-        batch.push(converted.record);
-        if (batch.length >= batchSize) await flush();
+    for await (const batch of reader.batches) {
+      counts.read += batch.read;
+      counts.duplicates += batch.duplicates;
+      for (const row of batch.rejects) await reject(row);
+      if (batch.records.length > 0) {
+        counts.stored += await write(options.store, batch.records, (record, reason) => reject({ line: 0, column: '(store)', reason, raw: JSON.stringify(record) }));
       }
+      options.onProgress?.(progress());
     }
-    await flush();
   } finally {
     await rejects.close();
   }
@@ -193,16 +175,11 @@ export async function importFile(kind: ImportKind, path: string, options: Import
     format,
     encoding,
     ...counts,
-    missingColumns: converter.missingColumns,
+    missingColumns: reader.missingColumns,
     seconds,
     rowsPerSecond: Math.round(counts.read / Math.max(seconds, 0.001)),
     rejectFile: options.rejectFile,
   };
-}
-
-/** The source column mapped to a field, for naming it in a reject line. */
-function firstColumnOf(mapping: ColumnMapping, field: string): string {
-  return Object.entries(mapping.columns).find(([, target]) => target === field)?.[0] ?? field;
 }
 
 export const importCustomers = (path: string, options: ImportOptions): Promise<ImportSummary> => importFile('customers', path, options);

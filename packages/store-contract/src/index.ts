@@ -5,6 +5,7 @@ import {
   StoredStateStorage,
   isKequnError,
   scanAll,
+  storedCustomerRow,
   type AuditEntry,
   type ContactRecord,
   type Customer,
@@ -60,6 +61,31 @@ function outboxMessage(id: string, createdAt: string): OutboxMessage {
 
 function contact(id: string, occurredAt: string): ContactRecord {
   return { id, customerId: customerAt(1).id, managerId: 'M0101', channel: 'phone', purpose: 'marketing', outcome: 'reached', occurredAt };
+}
+
+/**
+ * Customers as a store before schema version 5 kept them (every list as objects), with each list
+ * empty, full, and with its optional field absent and present, for stores' migration tests.
+ */
+export function legacyCustomers(): Customer[] {
+  const base = customerAt(4);
+  return [
+    ...customers.slice(0, 10),
+    {
+      ...base,
+      id: 'C-legacy-detailed',
+      assets: { currentAum: 0.30000000000000004, monthlyAverages: [{ month: '2026-10', averageDailyBalance: 123456789.01 }] },
+      holdings: [
+        { productId: 'TD-3M', productType: 'time_deposit', amount: 50_000, openedAt: '2026-08-01', maturityDate: '2026-11-01' },
+        { productId: 'DD-SAVINGS', productType: 'demand_deposit', amount: 1e-7, openedAt: '2020-01-01' },
+      ],
+      consents: [
+        { channel: 'sms', purpose: 'marketing', granted: true, recordedAt: '2026-01-01T09:00:00+08:00', expiresAt: '2027-01-01T09:00:00+08:00' },
+        { channel: 'wecom', purpose: 'service', granted: false, recordedAt: '2026-02-01T09:00:00+08:00' },
+      ],
+    },
+    { ...base, id: 'C-legacy-empty', assets: { currentAum: 0, monthlyAverages: [] }, holdings: [], consents: [] },
+  ];
 }
 
 export function describeStoreContract(name: string, subject: StoreUnderTest): void {
@@ -127,6 +153,52 @@ export function describeStoreContract(name: string, subject: StoreUnderTest): vo
         expect(book.map((customer) => customer.id)).toEqual(expected);
         const found = await store.customers.getMany([customerAt(5).id, 'missing', customerAt(9).id]);
         expect(found.map((customer) => customer.id).sort()).toEqual([customerAt(5).id, customerAt(9).id].sort());
+      });
+
+      it('round-trips every list of a customer, amounts digit for digit, optional fields absent or present', async () => {
+        const base = customerAt(4);
+        const detailed: Customer = {
+          ...base,
+          id: 'C-detailed',
+          assets: { currentAum: 0.30000000000000004, monthlyAverages: [{ month: '2026-09', averageDailyBalance: 1e-7 }, { month: '2026-10', averageDailyBalance: 123456789.01 }] },
+          holdings: [
+            { productId: 'TD-3M', productType: 'time_deposit', amount: 50_000, openedAt: '2026-08-01', maturityDate: '2026-11-01' },
+            { productId: 'DD-SAVINGS', productType: 'demand_deposit', amount: 12.5, openedAt: '2020-01-01' },
+          ],
+          consents: [
+            { channel: 'sms', purpose: 'marketing', granted: true, recordedAt: '2026-01-01T09:00:00+08:00', expiresAt: '2027-01-01T09:00:00+08:00' },
+            { channel: 'wecom', purpose: 'service', granted: false, recordedAt: '2026-02-01T09:00:00+08:00' },
+          ],
+        };
+        const empty: Customer = { ...base, id: 'C-empty', assets: { currentAum: 0, monthlyAverages: [] }, holdings: [], consents: [] };
+        await store.customers.upsert([detailed, empty]);
+        expect(await store.customers.get('C-detailed')).toEqual(detailed);
+        expect(await store.customers.get('C-empty')).toEqual(empty);
+      });
+
+      it('keeps stored holdings when asked, and takes the record’s for customers not stored yet', async () => {
+        const stored = customerAt(6);
+        const holding = { productId: 'WM-1', productType: 'wealth', amount: 1_000, openedAt: '2026-01-05' } as const;
+        await store.customers.upsert([{ ...stored, holdings: [holding] }]);
+        const newcomer: Customer = { ...customerAt(7), holdings: [] };
+        // Enough rows for a store's bulk path (COPY on PostgreSQL) as well as its small one.
+        const others = Array.from({ length: 300 }, (_, index) => ({ ...customerAt(8), id: `K${String(index).padStart(4, '0')}` }));
+        await store.customers.upsert([{ ...stored, tags: ['reimported'], holdings: [] }, newcomer], { keepStoredHoldings: true });
+        await store.customers.upsert([...others, { ...stored, tags: ['bulk'], holdings: [] }], { keepStoredHoldings: true });
+        expect(await store.customers.get(stored.id)).toEqual({ ...stored, tags: ['bulk'], holdings: [holding] });
+        expect(await store.customers.get(newcomer.id)).toEqual(newcomer);
+        expect(await store.customers.get('K0299')).toEqual(others[299]);
+        await store.customers.upsert([{ ...stored, holdings: [] }]);
+        expect((await store.customers.get(stored.id))?.holdings).toEqual([]);
+      });
+
+      it('upserts rows encoded off the writing thread like records', async () => {
+        await store.customers.upsertStored(customers.slice(0, 30).map(storedCustomerRow));
+        expect(await store.customers.count()).toBe(30);
+        expect(await store.customers.get(customerAt(29).id)).toEqual(customerAt(29));
+        const changed = { ...customerAt(0), holdings: [] };
+        await store.customers.upsertStored([storedCustomerRow(changed)], { keepStoredHoldings: true });
+        expect(await store.customers.get(customerAt(0).id)).toEqual(customerAt(0));
       });
 
       it('deletes by id and says whether anything was there', async () => {
@@ -231,15 +303,121 @@ export function describeStoreContract(name: string, subject: StoreUnderTest): vo
       expect(listed.map((record) => `${record.id}:${record.outcome}`)).toEqual(['K1:reached', 'K2:reached']);
     });
 
-    it('queues outbox messages and tracks their delivery', async () => {
-      await store.outbox.enqueue([outboxMessage('O2', '2026-05-02T10:00:00Z'), outboxMessage('O1', '2026-05-01T10:00:00Z')]);
-      expect((await store.outbox.pending()).map((message) => message.id)).toEqual(['O1', 'O2']);
-      await store.outbox.markSent('O1', '2026-05-03T10:00:00Z');
-      await store.outbox.markFailed('O2', 'gateway timeout');
-      await store.outbox.enqueue([outboxMessage('O1', '2026-05-01T10:00:00Z')]);
-      expect(await store.outbox.pending()).toEqual([]);
-      expect(await store.outbox.get('O1')).toMatchObject({ status: 'sent', attempts: 1, sentAt: '2026-05-03T10:00:00Z' });
-      expect(await store.outbox.get('O2')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'gateway timeout' });
+    describe('outbox', () => {
+      const at = (minute: number): string => new Date(Date.UTC(2026, 4, 1, 10, minute)).toISOString();
+
+      it('queues messages once per id, oldest first, and keeps the first of a repeated id', async () => {
+        await store.outbox.enqueue([outboxMessage('O2', '2026-05-02T10:00:00Z'), outboxMessage('O1', '2026-05-01T10:00:00Z')]);
+        expect((await store.outbox.pending()).map((message) => message.id)).toEqual(['O1', 'O2']);
+        expect(await store.outbox.markSent('O1', '2026-05-03T10:00:00Z')).toBe(true);
+        await store.outbox.enqueue([{ ...outboxMessage('O1', '2026-05-01T10:00:00Z'), payload: { template: 'other' } }]);
+        const sent = await store.outbox.get('O1');
+        expect(sent).toMatchObject({ status: 'sent', attempts: 1, sentAt: '2026-05-03T10:00:00Z', payload: { template: 'maturity-reminder' } });
+        expect(sent?.claimedBy).toBeUndefined();
+        expect((await store.outbox.pending()).map((message) => message.id)).toEqual(['O2']);
+      });
+
+      it('claims due messages for one worker, earliest first, and honours channels and limits', async () => {
+        await store.outbox.enqueue([
+          outboxMessage('A', at(2)),
+          outboxMessage('B', at(1)),
+          { ...outboxMessage('E', at(0)), channel: 'email' },
+          { ...outboxMessage('L', at(0)), nextAttemptAt: at(30) },
+        ]);
+        const first = await store.outbox.claim({ workerId: 'w1', now: at(10), limit: 2, leaseMs: 60_000, channels: ['sms'] });
+        expect(first.map((message) => message.id)).toEqual(['B', 'A']);
+        expect(first[0]).toMatchObject({ status: 'sending', claimedBy: 'w1', attempts: 1, leaseUntil: at(11) });
+        expect(await store.outbox.claim({ workerId: 'w2', now: at(10), limit: 10, leaseMs: 60_000, channels: ['sms'] })).toEqual([]);
+        expect(await store.outbox.claim({ workerId: 'w2', now: at(10), limit: 10, leaseMs: 60_000, channels: [] })).toEqual([]);
+        expect((await store.outbox.claim({ workerId: 'w2', now: at(10), limit: 10, leaseMs: 60_000 })).map((message) => message.id)).toEqual(['E']);
+        expect(await store.outbox.nextDueAt({ channels: ['sms'] })).toBe(at(11));
+        expect(await store.outbox.nextDueAt({ channels: ['phone'] })).toBeUndefined();
+        expect(await store.outbox.nextDueAt({ channels: ['sms'], includeLeases: false })).toBe(at(30));
+        // At 10:30 the leases of A and B (ended 10:11) are due before L (10:30); all come back oldest first.
+        expect((await store.outbox.claim({ workerId: 'w2', now: at(30), limit: 2, leaseMs: 60_000, channels: ['sms'] })).map((m) => m.id)).toEqual(['B', 'A']);
+        expect((await store.outbox.claim({ workerId: 'w2', now: at(30), limit: 5, leaseMs: 60_000, channels: ['sms'] })).map((m) => m.id)).toEqual(['L']);
+      });
+
+      it('lets only the worker holding a message settle it', async () => {
+        await store.outbox.enqueue([outboxMessage('S', at(0))]);
+        await store.outbox.claim({ workerId: 'w1', now: at(1), limit: 1, leaseMs: 60_000 });
+        expect(await store.outbox.markSent('S', at(2), { workerId: 'w2' })).toBe(false);
+        expect(await store.outbox.markSent('S', at(2), { workerId: 'w1', providerMessageId: 'gw-17' })).toBe(true);
+        expect(await store.outbox.get('S')).toMatchObject({ status: 'sent', attempts: 1, providerMessageId: 'gw-17', sentAt: at(2) });
+        expect(await store.outbox.markRejected('S', 'late', at(3))).toBe(false);
+        expect(await store.outbox.scheduleRetry('S', at(3), 'late')).toBe(false);
+      });
+
+      it('hands a message whose lease ran out to the next worker and fences off the first', async () => {
+        await store.outbox.enqueue([outboxMessage('K', at(0))]);
+        await store.outbox.claim({ workerId: 'killed', now: at(1), limit: 5, leaseMs: 60_000 });
+        expect(await store.outbox.claim({ workerId: 'w2', now: at(1), limit: 5, leaseMs: 60_000 })).toEqual([]);
+        const reclaimed = await store.outbox.claim({ workerId: 'w2', now: at(2), limit: 5, leaseMs: 60_000 });
+        expect(reclaimed).toEqual([expect.objectContaining({ id: 'K', claimedBy: 'w2', attempts: 2 })]);
+        expect(await store.outbox.scheduleRetry('K', at(5), 'timeout', { workerId: 'killed' })).toBe(false);
+        expect(await store.outbox.markRejected('K', 'no_address', at(3), { workerId: 'w2' })).toBe(true);
+        expect(await store.outbox.get('K')).toMatchObject({ status: 'rejected', reason: 'no_address', rejectedAt: at(3), attempts: 2 });
+      });
+
+      it('schedules retries, dead-letters, replays and counts by state', async () => {
+        await store.outbox.enqueue([outboxMessage('R', at(0)), outboxMessage('D', at(0)), outboxMessage('P', at(0))]);
+        await store.outbox.claim({ workerId: 'w1', now: at(1), limit: 3, leaseMs: 600_000 });
+        expect(await store.outbox.scheduleRetry('D', at(9), 'HTTP 503', { workerId: 'w1' })).toBe(true);
+        const retried = await store.outbox.get('D');
+        expect(retried).toMatchObject({ status: 'pending', nextAttemptAt: at(9), lastError: 'HTTP 503', attempts: 1 });
+        expect(retried?.claimedBy).toBeUndefined();
+        expect(await store.outbox.claim({ workerId: 'w1', now: at(5), limit: 5, leaseMs: 60_000 })).toEqual([]);
+        expect(await store.outbox.claim({ workerId: 'w1', now: at(9), limit: 5, leaseMs: 1_000 })).toEqual([expect.objectContaining({ id: 'D', attempts: 2 })]);
+        expect(await store.outbox.markDead('D', 'max_attempts: HTTP 503', at(10), { workerId: 'w1' })).toBe(true);
+        expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sending: 2, sent: 0, rejected: 0, dead: 1 });
+        expect((await store.outbox.deadLetters()).map((message) => [message.id, message.reason])).toEqual([['D', 'max_attempts: HTTP 503']]);
+        expect(await store.outbox.replay('R', at(11))).toBe(false);
+        expect(await store.outbox.replay('D', at(11))).toBe(true);
+        expect(await store.outbox.replay('D', at(12))).toBe(false);
+        const replayed = await store.outbox.get('D');
+        expect(replayed).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: at(11), replays: 1, replayedAt: at(11), lastError: 'HTTP 503' });
+        expect(replayed?.reason).toBeUndefined();
+        expect(await store.outbox.deadLetters()).toEqual([]);
+        expect((await store.outbox.claim({ workerId: 'w3', now: at(11), limit: 1, leaseMs: 1_000, channels: ['sms'] })).map((m) => m.id)).toEqual(['D']);
+      });
+
+      it('takes back a claimed message unsent, returning the attempt its claim counted', async () => {
+        await store.outbox.enqueue([outboxMessage('U', at(0))]);
+        expect(await store.outbox.release('U', at(1))).toBe(false);
+        await store.outbox.claim({ workerId: 'w1', now: at(1), limit: 1, leaseMs: 60_000 });
+        expect(await store.outbox.release('U', at(5), { workerId: 'w2' })).toBe(false);
+        expect(await store.outbox.release('U', at(5), { workerId: 'w1' })).toBe(true);
+        expect(await store.outbox.get('U')).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: at(5) });
+        expect(await store.outbox.nextDueAt()).toBe(at(5));
+      });
+
+      it('pages dead letters in id order', async () => {
+        const ids = ['D3', 'D1', 'D2'];
+        await store.outbox.enqueue(ids.map((id) => outboxMessage(id, at(0))));
+        for (const id of ids) await store.outbox.markDead(id, 'channel_unavailable', at(1));
+        const firstPage = await store.outbox.deadLetters({ limit: 2 });
+        expect(firstPage.map((message) => message.id)).toEqual(['D1', 'D2']);
+        expect((await store.outbox.deadLetters({ afterId: 'D2' })).map((message) => message.id)).toEqual(['D3']);
+      });
+
+      it('never hands one message to two workers claiming at the same time', async () => {
+        const messages = Array.from({ length: 60 }, (_, index) => outboxMessage(`C${String(index).padStart(3, '0')}`, at(index % 7)));
+        await store.outbox.enqueue(messages);
+        const workers = ['w1', 'w2', 'w3', 'w4'];
+        const taken = new Map<string, string>();
+        for (let round = 0; round < 6; round += 1) {
+          const claims = await Promise.all(workers.map((workerId) => store.outbox.claim({ workerId, now: at(20), limit: 7, leaseMs: 600_000 })));
+          claims.forEach((claimed, index) => {
+            for (const message of claimed) {
+              expect(taken.get(message.id)).toBeUndefined();
+              taken.set(message.id, workers[index] ?? '');
+            }
+          });
+        }
+        expect(taken.size).toBe(60);
+        const counts = await store.outbox.countByStatus();
+        expect(counts.sending).toBe(60);
+      });
     });
 
     it('numbers audit entries in write order and filters them', async () => {

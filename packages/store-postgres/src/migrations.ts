@@ -13,6 +13,17 @@ const appendOnly = (table: string, what: string): string => `
     FOR EACH ROW EXECUTE FUNCTION ${table}_append_only();
 `;
 
+/** A list in the customer document rewritten element by element; elements already rows are kept. */
+const rowsOf = (path: string, values: string): string =>
+  `COALESCE((SELECT jsonb_agg(CASE WHEN jsonb_typeof(value) = 'object' THEN ${values} ELSE value END ORDER BY position)
+    FROM jsonb_array_elements(document #> '${path}') WITH ORDINALITY AS element(value, position)), '[]'::jsonb)`;
+
+/** `[a, b, c, d]`, plus `e` when the element has it. */
+const withOptional = (fields: readonly string[], optional: string): string => {
+  const values = fields.map((field) => `value -> '${field}'`).join(', ');
+  return `CASE WHEN value ? '${optional}' THEN jsonb_build_array(${values}, value -> '${optional}') ELSE jsonb_build_array(${values}) END`;
+};
+
 export const postgresMigrations: readonly PostgresMigration[] = [
   {
     version: 1,
@@ -70,6 +81,40 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX audit_log_by_subject ON audit_log (subject, sequence);
       ${appendOnly('audit_log', 'the audit log')}
       CREATE TABLE plugin_state (key TEXT COLLATE "C" PRIMARY KEY, value JSONB NOT NULL);
+    `,
+  },
+  {
+    version: 4,
+    name: 'outbox dispatch life cycle: claims with leases, retries, dead letters',
+    // Rows of version 3 stay valid: their channel and attempts move into columns, and a message
+    // that had \`failed\` (retried by hand until now) is pending again, due at once.
+    sql: `
+      ALTER TABLE outbox
+        ADD COLUMN channel TEXT NOT NULL DEFAULT '',
+        ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0,
+        ADD COLUMN due_ms BIGINT,
+        ADD COLUMN next_attempt_at TEXT,
+        ADD COLUMN claimed_by TEXT COLLATE "C",
+        ADD COLUMN lease_until TEXT,
+        ADD COLUMN state JSONB NOT NULL DEFAULT '{}'::jsonb;
+      UPDATE outbox SET
+        channel = document->>'channel',
+        attempts = COALESCE((document->>'attempts')::integer, 0),
+        status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END,
+        due_ms = CASE WHEN status IN ('pending', 'failed') THEN created_ms ELSE NULL END;
+      CREATE INDEX outbox_due ON outbox (status, due_ms);
+      CREATE INDEX outbox_channel_due ON outbox (channel, status, due_ms);
+    `,
+  },
+  {
+    version: 5,
+    name: 'customer documents keep monthly balances, consents and holdings as rows of values',
+    // What core's customer-document.ts writes from now on.
+    sql: `
+      UPDATE customers SET document = jsonb_set(jsonb_set(jsonb_set(document,
+        '{assets,monthlyAverages}', ${rowsOf('{assets,monthlyAverages}', "jsonb_build_array(value -> 'month', value -> 'averageDailyBalance')")}),
+        '{consents}', ${rowsOf('{consents}', withOptional(['channel', 'purpose', 'granted', 'recordedAt'], 'expiresAt'))}),
+        '{holdings}', ${rowsOf('{holdings}', withOptional(['productId', 'productType', 'amount', 'openedAt'], 'maturityDate'))});
     `,
   },
 ];

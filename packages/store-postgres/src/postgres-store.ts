@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
+  conflictUpdates,
   createSqlRepositories,
   insertStatement,
   pendingMigrations,
@@ -108,8 +109,7 @@ async function bulkWriteOn(client: pg.PoolClient, write: BulkWrite): Promise<voi
   await client.query(`CREATE TEMP TABLE ${scratch} ON COMMIT DROP AS SELECT ${columns} FROM ${write.table} WITH NO DATA`);
   await copyRows(client, scratch, write.columns, rows);
   const conflict = `ON CONFLICT (${write.key.join(', ')})`;
-  const updates = write.columns.filter((column) => !write.key.includes(column)).map((column) => `${column} = excluded.${column}`);
-  const action = write.mode === 'ignore' ? 'DO NOTHING' : `DO UPDATE SET ${updates.join(', ')}`;
+  const action = write.mode === 'ignore' ? 'DO NOTHING' : `DO UPDATE SET ${conflictUpdates(write)}`;
   await client.query(`INSERT INTO ${write.table} (${columns}) SELECT ${columns} FROM ${scratch} ${conflict} ${action}`);
   await client.query(`DROP TABLE ${scratch}`);
 }
@@ -131,6 +131,7 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
 
 function createExecutor(target: Queryable, pool: pg.Pool, transactionClient: pg.PoolClient | undefined, assertOpen: () => void): SqlExecutor {
   return {
+    dialect: 'postgres',
     async query(sql, params = []) {
       assertOpen();
       const result = await target.query(sql, [...params]);

@@ -6,6 +6,16 @@ export interface SqliteMigration extends MigrationStep {
   sql: string;
 }
 
+/** A list in the document rewritten element by element; elements already rows are kept. `json()` because a subquery's result loses its JSON subtype. */
+const rowsOf = (path: string, values: string): string =>
+  `json((SELECT json_group_array(CASE WHEN json_type(value) = 'object' THEN ${values} ELSE json(value) END ORDER BY key) FROM json_each(customers.document, '${path}')))`;
+
+/** `[a, b, c, d]`, plus `e` when the element has it. */
+const withOptional = (fields: readonly string[], optional: string): string => {
+  const values = fields.map((field) => `value -> '$.${field}'`).join(', ');
+  return `CASE WHEN value -> '$.${optional}' IS NULL THEN json_array(${values}) ELSE json_array(${values}, value -> '$.${optional}') END`;
+};
+
 export const sqliteMigrations: readonly SqliteMigration[] = [
   {
     version: 1,
@@ -69,6 +79,40 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       CREATE TABLE plugin_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 4,
+    name: 'outbox dispatch life cycle: claims with leases, retries, dead letters',
+    // Rows of version 3 stay valid: their channel and attempts move into columns, and a message
+    // that had \`failed\` (retried by hand until now) is pending again, due at once.
+    sql: `
+      ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+      ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE outbox ADD COLUMN due_ms INTEGER;
+      ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+      ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT '{}';
+      UPDATE outbox SET
+        channel = json_extract(document, '$.channel'),
+        attempts = COALESCE(json_extract(document, '$.attempts'), 0),
+        status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END,
+        due_ms = CASE WHEN status IN ('pending', 'failed') THEN created_ms ELSE NULL END;
+      CREATE INDEX outbox_due ON outbox (status, due_ms);
+      CREATE INDEX outbox_channel_due ON outbox (channel, status, due_ms);
+    `,
+  },
+  {
+    version: 5,
+    name: 'customer documents keep monthly balances, consents and holdings as rows of values',
+    // What core's customer-document.ts writes from now on; `->` keeps each value's JSON text, so
+    // amounts come back digit for digit.
+    sql: `
+      UPDATE customers SET document = json_set(document,
+        '$.assets.monthlyAverages', ${rowsOf('$.assets.monthlyAverages', "json_array(value -> '$.month', value -> '$.averageDailyBalance')")},
+        '$.consents', ${rowsOf('$.consents', withOptional(['channel', 'purpose', 'granted', 'recordedAt'], 'expiresAt'))},
+        '$.holdings', ${rowsOf('$.holdings', withOptional(['productId', 'productType', 'amount', 'openedAt'], 'maturityDate'))});
     `,
   },
 ];

@@ -4,11 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isKequnError, storeMigrations } from '@kequn/core';
+import { legacyCustomers } from '@kequn/store-contract';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SQLITE_PATH, openSqliteStore, sqliteMigrations } from '../src/index.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'kequn-sqlite-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** A file migrated up to `version` only, as an older Kequn left it. */
+function databaseAtVersion(path: string, version: number): Database.Database {
+  const db = new Database(path);
+  db.exec('CREATE TABLE kequn_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  for (const step of sqliteMigrations.filter((migration) => migration.version <= version)) {
+    db.exec(step.sql);
+    db.prepare('INSERT INTO kequn_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(step.version, step.name, '2026-01-01');
+  }
+  return db;
+}
 
 describe('sqlite store', () => {
   it('creates ./.kequn/kequn.db under the working folder when given nothing', async () => {
@@ -53,6 +65,53 @@ describe('sqlite store', () => {
     await store.close();
     const db = new Database(path);
     expect(() => db.prepare("UPDATE tier_changes SET tier = 'private'").run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('brings a version-3 outbox into the dispatch life cycle without losing a message', async () => {
+    const path = join(folder, 'outbox-v3.db');
+    const db = databaseAtVersion(path, 3);
+    const legacy = (id: string, status: string, extra: Record<string, unknown>) => {
+      const document = { id, customerId: 'C1', channel: 'sms', purpose: 'service', payload: { template: 'handoff.introduction' }, createdAt: '2026-05-01T10:00:00Z', status, ...extra };
+      db.prepare('INSERT INTO outbox (id, customer_id, status, created_ms, document) VALUES (?, ?, ?, ?, ?)').run(id, 'C1', status, Date.parse(document.createdAt), JSON.stringify(document));
+    };
+    legacy('waiting', 'pending', { attempts: 0 });
+    legacy('done', 'sent', { attempts: 1, sentAt: '2026-05-01T10:01:00Z' });
+    legacy('broken', 'failed', { attempts: 2, lastError: 'gateway timeout' });
+    db.close();
+
+    const store = await openSqliteStore({ path });
+    expect(await store.schemaVersion()).toBe(storeMigrations.length);
+    expect(await store.outbox.get('done')).toMatchObject({ status: 'sent', attempts: 1, sentAt: '2026-05-01T10:01:00Z', channel: 'sms' });
+    expect(await store.outbox.get('broken')).toMatchObject({ status: 'pending', attempts: 2, lastError: 'gateway timeout' });
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 2, sending: 0, sent: 1, rejected: 0, dead: 0 });
+    const claimed = await store.outbox.claim({ workerId: 'w1', now: '2026-05-02T00:00:00Z', limit: 10, leaseMs: 1_000, channels: ['sms'] });
+    expect(claimed.map((message) => [message.id, message.attempts])).toEqual([['broken', 3], ['waiting', 1]]);
+    await store.close();
+  });
+
+  it('rewrites version-4 customer documents into rows of values and reads them back unchanged', async () => {
+    const path = join(folder, 'customers-v4.db');
+    const db = databaseAtVersion(path, 4);
+    const customers = legacyCustomers();
+    const insert = db.prepare('INSERT INTO customers (id, branch_id, manager_id, document) VALUES (?, ?, ?, ?)');
+    for (const customer of customers) insert.run(customer.id, customer.branchId, customer.relationshipManagerId, JSON.stringify(customer));
+    db.close();
+
+    const store = await openSqliteStore({ path });
+    expect(await store.schemaVersion()).toBe(storeMigrations.length);
+    for (const customer of customers) expect(await store.customers.get(customer.id)).toEqual(customer);
+    const [row] = await store.sql.query("SELECT json_type(document, '$.consents[0]') AS consent, json_extract(document, '$.profile.phone') AS phone FROM customers WHERE id = $1", [customers[0]?.id ?? '']);
+    expect(row).toEqual({ consent: 'array', phone: customers[0]?.profile.phone });
+    await store.close();
+  });
+
+  it('gives a new file 16 KB pages', async () => {
+    const path = join(folder, 'pages.db');
+    const store = await openSqliteStore({ path });
+    await store.close();
+    const db = new Database(path);
+    expect(db.pragma('page_size', { simple: true })).toBe(16384);
     db.close();
   });
 });

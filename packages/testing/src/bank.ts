@@ -49,6 +49,8 @@ export interface SyntheticBank {
   customers(): Generator<Customer, void, undefined>;
   /** The customer at `index` (0-based), identical to the one `customers()` yields there. */
   customerAt(index: number): Customer;
+  /** The customer with this id, or undefined when the id is not one of this bank's. */
+  customerById(id: string): Customer | undefined;
   /** Twelve months of the customer's events up to `asOf`, oldest first, streamed month by month. */
   eventsOf(customer: Customer | number): Generator<CustomerEvent, void, undefined>;
 }
@@ -90,6 +92,10 @@ export function createSyntheticBank(options: SyntheticBankOptions): SyntheticBan
     },
     customerAt: (index) =>
       draftCustomer(context, checkedIndex(context, index, String(index))).customer,
+    customerById: (id) => {
+      const index = customerIndexOf(id);
+      return index === undefined || index < 0 || index >= customerCount ? undefined : draftCustomer(context, index).customer;
+    },
     eventsOf: (customer) => eventsOfIndex(context, indexOfReference(context, customer)),
   };
 }

@@ -16,6 +16,7 @@ import {
   type AttributeValue,
 } from '../attributes/index.js';
 import type { ColumnarTable } from '../table/index.js';
+import type { Disposable } from './lifecycle.js';
 
 // ── segment strategies ──────────────────────────────────────────────────────────────────────────
 
@@ -105,9 +106,17 @@ export const campaignTypeDeclarationSchema = z.object({
 });
 export type CampaignTypeDeclaration = z.infer<typeof campaignTypeDeclarationSchema>;
 
+/**
+ * A campaign type (达标有礼, 到期再营销…): the bank configures campaigns from it. `plan` turns validated
+ * parameters into the campaign's audience, journey, goal and triggers. Their exact shapes (rules,
+ * journey steps) belong to `@kequn/campaigns`, which validates every plan and offers the typed
+ * `defineCampaignType()`; the kernel only needs to know the two members exist.
+ */
 export interface CampaignTypeImplementation {
   /** Validates a bank's configuration of a campaign of this type. */
   readonly parameters: z.ZodType;
+  /** The campaign plan for validated parameters (see `@kequn/campaigns` for its schema). */
+  plan(parameters: unknown): unknown;
 }
 
 export const campaignTypesPoint = defineContributionPoint<
@@ -118,10 +127,12 @@ export const campaignTypesPoint = defineContributionPoint<
   activationEvent: 'onCampaignType',
   declaration: campaignTypeDeclarationSchema,
   checkImplementation: (implementation) => {
-    const parameters = (implementation as { parameters?: unknown } | null)?.parameters;
-    return parameters instanceof z.ZodType
+    const candidate = implementation as { parameters?: unknown; plan?: unknown } | null;
+    if (!(candidate?.parameters instanceof z.ZodType))
+      return 'the implementation needs a zod schema in `parameters`';
+    return typeof candidate.plan === 'function'
       ? undefined
-      : 'the implementation needs a zod schema in `parameters`';
+      : 'the implementation needs a `plan(parameters)` method';
   },
 });
 
@@ -136,31 +147,98 @@ export const channelDeclarationSchema = z.object({
 });
 export type ChannelDeclaration = z.infer<typeof channelDeclarationSchema>;
 
+/** `text` (SMS, push), `rich` (e-mail, WeCom cards) and `task` (a call or visit for a manager). */
+export const messageKindSchema = z.enum(['text', 'rich', 'task']);
+export type MessageKind = z.infer<typeof messageKindSchema>;
+
+/** A rendered message, ready for one recipient. */
 export interface OutboundMessage {
+  kind: MessageKind;
   templateId: string;
   locale: 'zh-CN' | 'en';
   text: string;
   subject?: string;
+  /** Structured content the channel may use: a task's script and materials, a card's link. */
+  data?: Readonly<Record<string, unknown>>;
+}
+
+/** Who receives it: the address is resolved at send time and never stored in the outbox. */
+export interface ChannelRecipient {
+  customerId: string;
+  /** Phone number, e-mail address, WeCom external user id, app user id or manager id. */
+  address: string;
+  /** The customer's relationship manager, for channels that act through one (WeCom, tasks). */
+  managerId?: string;
+}
+
+export interface SendOptions {
+  /** The same key for every attempt of one message; peers use it to drop duplicates. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
 }
 
 export type SendResult =
   | { status: 'accepted'; providerMessageId?: string }
+  /** Permanent: retrying cannot help (bad address, content refused, recipient blocked). */
   | { status: 'rejected'; reason: string }
+  /** Retryable: timeouts, 5xx, rate limited. */
   | { status: 'failed'; reason: string; retryAfterMs?: number };
 
+export interface ChannelCapabilities {
+  readonly kinds: readonly MessageKind[];
+  /** Longest text the channel takes, in characters; longer messages are refused before sending. */
+  readonly maxLength?: number;
+  /** The peer's documented sending rate; dispatchers never exceed it. */
+  readonly ratePerSecond?: number;
+  readonly deliveryReceipts: boolean;
+  readonly replies: boolean;
+}
+
+export interface ChannelHealth {
+  state: 'healthy' | 'degraded' | 'down';
+  detail?: string;
+  checkedAt: string;
+}
+
+/** What comes back from a channel: delivery receipts, replies, opt-outs and task outcomes. */
+export type InboundEvent =
+  | {
+      type: 'receipt';
+      channel: string;
+      idempotencyKey?: string;
+      providerMessageId?: string;
+      status: 'delivered' | 'failed' | 'read';
+      at: string;
+      detail?: string;
+    }
+  | { type: 'reply'; channel: string; customerId?: string; address?: string; text: string; at: string }
+  /** The customer withdrew consent on this channel (an SMS "TD" reply, an unsubscribe link). */
+  | { type: 'opt_out'; channel: string; customerId?: string; address?: string; at: string; detail?: string }
+  /** The human channel's delivery result: what the manager recorded for a call or visit task. */
+  | {
+      type: 'task_outcome';
+      channel: string;
+      idempotencyKey: string;
+      customerId: string;
+      managerId: string;
+      outcome: 'reached' | 'no_answer' | 'declined' | 'interested' | 'sold' | 'opted_out';
+      at: string;
+      note?: string;
+    };
+
 export interface ChannelAdapter {
-  send(
-    message: OutboundMessage,
-    recipient: { customerId: string; address: string },
-    options: { idempotencyKey: string },
-  ): Promise<SendResult>;
+  readonly capabilities: ChannelCapabilities;
+  send(message: OutboundMessage, recipient: ChannelRecipient, options: SendOptions): Promise<SendResult>;
+  health(): ChannelHealth | Promise<ChannelHealth>;
+  /** Receipts, replies and opt-outs as they arrive; absent when the channel has none. */
+  onInbound?(listener: (event: InboundEvent) => void): Disposable;
 }
 
 export const channelsPoint = defineContributionPoint<ChannelDeclaration, ChannelAdapter>({
   id: 'channels',
   activationEvent: 'onChannel',
   declaration: channelDeclarationSchema,
-  checkImplementation: requireMethods('send'),
+  checkImplementation: requireMethods('send', 'health'),
 });
 
 // ── components ──────────────────────────────────────────────────────────────────────────────────

@@ -97,6 +97,12 @@ export const customerProfileSchema = z.object({
   /** Resident identity number; class C2, always masked unless a permitted user unmasks it. */
   idNumber: z.string().min(6).max(32),
   email: z.email().optional(),
+  /** The customer's WeCom (企业微信) external-contact id, once added by their manager. */
+  wecomExternalUserId: z.string().min(1).max(64).optional(),
+  /** The mobile-banking user id that app push reaches. */
+  appUserId: z.string().min(1).max(64).optional(),
+  /** The language messages reach the customer in; zh-CN when absent. */
+  preferredLocale: z.enum(['zh-CN', 'en']).optional(),
   occupation: occupationSchema,
   /** Employer (company id) where known, e.g. from a payroll agreement. */
   employerId: z.string().optional(),

@@ -8,10 +8,14 @@ export {
   type ContactRecordRepository,
   type CustomerEventRepository,
   type CustomerRepository,
+  type CustomerUpsertOptions,
   type EntityRepository,
   type KequnStore,
   type MembershipHistoryRepository,
+  type OutboxClaim,
   type OutboxRepository,
+  type OutboxSettleOptions,
+  type OutboxStatusCounts,
   type PageOptions,
   type PluginStateRepository,
   type StoreKind,
@@ -27,8 +31,10 @@ export {
 } from './errors.js';
 export { LATEST_SCHEMA_VERSION, pendingMigrations, storeMigrations, type MigrationStep } from './migrations.js';
 export { createMemoryStore } from './memory-store.js';
+export { decodeCustomerDocument, encodeCustomerDocument, storedCustomerRow, type StoredCustomerRow } from './customer-document.js';
 export { StoredStateStorage } from './state-storage.js';
 export {
+  conflictUpdates,
   createSqlRepositories,
   insertStatement,
   type BulkMode,

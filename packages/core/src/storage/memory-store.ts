@@ -2,17 +2,30 @@
 // Records are copied in and out, so callers can no more change stored values than with a database.
 import type { Branch, Customer, CustomerEvent, Manager, Product } from '../model/customer.js';
 import { StoreClosedError } from './errors.js';
+import { decodeCustomerDocument } from './customer-document.js';
 import { LATEST_SCHEMA_VERSION } from './migrations.js';
+import {
+  claimedMessage,
+  dueMs,
+  isClaimable,
+  queuedMessage,
+  replayedMessage,
+  settledMessage,
+  type OutboxOutcome,
+} from './outbox-lifecycle.js';
 import {
   pageLimit,
   type AuditLogRepository,
   type ContactRecordRepository,
   type CustomerEventRepository,
   type CustomerRepository,
+  type CustomerUpsertOptions,
   type EntityRepository,
   type KequnStore,
   type MembershipHistoryRepository,
   type OutboxRepository,
+  type OutboxSettleOptions,
+  type OutboxStatusCounts,
   type PageOptions,
   type PluginStateRepository,
   type StoreRepositories,
@@ -112,8 +125,20 @@ function inEffectiveOrder<T extends { effectiveFrom: string }>(changes: T[]): T[
 }
 
 function repositoriesOver(tables: () => MemoryTables): StoreRepositories {
+  const customerEntities = entityRepository(() => tables().customers);
+  const upsertCustomers = async (records: readonly Customer[], options: CustomerUpsertOptions | undefined): Promise<void> => {
+    const table = tables().customers;
+    for (const record of records) {
+      const stored = options?.keepStoredHoldings === true ? table.get(record.id) : undefined;
+      table.set(record.id, stored === undefined ? copy(record) : { ...copy(record), holdings: stored.holdings });
+    }
+  };
   const customers: CustomerRepository = {
-    ...entityRepository(() => tables().customers),
+    ...customerEntities,
+    upsert: upsertCustomers,
+    async upsertStored(rows, options) {
+      await upsertCustomers(rows.map((row) => decodeCustomerDocument(row.document)), options);
+    },
     async listByManager(managerId, options) {
       const book = [...tables().customers.values()].filter((customer) => customer.relationshipManagerId === managerId);
       return page(book, options);
@@ -182,10 +207,17 @@ function repositoriesOver(tables: () => MemoryTables): StoreRepositories {
         .map(copy);
     },
   };
+  const settle = (id: string, outcome: OutboxOutcome, options: OutboxSettleOptions | undefined): boolean => {
+    const message = tables().outbox.get(id);
+    const settled = message === undefined ? undefined : settledMessage(message, outcome, options);
+    if (settled === undefined) return false;
+    tables().outbox.set(id, settled);
+    return true;
+  };
   const outbox: OutboxRepository = {
     async enqueue(messages) {
       for (const message of messages) {
-        if (!tables().outbox.has(message.id)) tables().outbox.set(message.id, { ...copy(message), status: 'pending', attempts: 0 });
+        if (!tables().outbox.has(message.id)) tables().outbox.set(message.id, copy(queuedMessage(message)));
       }
     },
     async pending(limit) {
@@ -199,13 +231,60 @@ function repositoriesOver(tables: () => MemoryTables): StoreRepositories {
       const message = tables().outbox.get(id);
       return message === undefined ? undefined : copy(message);
     },
-    async markSent(id, sentAt) {
-      const message = tables().outbox.get(id);
-      if (message !== undefined) tables().outbox.set(id, { ...message, status: 'sent', attempts: message.attempts + 1, sentAt });
+    // No await between choosing and marking: within one JavaScript turn nobody else can claim.
+    async claim(claim) {
+      if (claim.channels?.length === 0) return [];
+      const due = [...tables().outbox.values()]
+        .filter((message) => isClaimable(message, claim))
+        .sort((a, b) => (dueMs(a) ?? 0) - (dueMs(b) ?? 0) || byId(a, b))
+        .slice(0, pageLimit({ limit: claim.limit }));
+      const claimed = due.map((message) => {
+        const taken = claimedMessage(message, claim);
+        tables().outbox.set(message.id, taken);
+        return copy(taken);
+      });
+      return claimed.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || byId(a, b));
     },
-    async markFailed(id, error) {
+    async nextDueAt(options) {
+      let earliest: number | undefined;
+      for (const message of tables().outbox.values()) {
+        if (options?.channels !== undefined && !options.channels.includes(message.channel)) continue;
+        if (options?.includeLeases === false && message.status === 'sending') continue;
+        const due = dueMs(message);
+        if (due !== undefined && (earliest === undefined || due < earliest)) earliest = due;
+      }
+      return earliest === undefined ? undefined : new Date(earliest).toISOString();
+    },
+    async markSent(id, sentAt, options = {}) {
+      const { providerMessageId, ...guard } = options;
+      return settle(id, { type: 'sent', at: sentAt, ...(providerMessageId === undefined ? {} : { providerMessageId }) }, guard);
+    },
+    async markRejected(id, reason, at, options) {
+      return settle(id, { type: 'rejected', at, reason }, options);
+    },
+    async scheduleRetry(id, at, error, options) {
+      return settle(id, { type: 'retry', at, error }, options);
+    },
+    async markDead(id, reason, at, options) {
+      return settle(id, { type: 'dead', at, reason }, options);
+    },
+    async release(id, at, options) {
+      return settle(id, { type: 'release', at }, options);
+    },
+    async deadLetters(options) {
+      return page([...tables().outbox.values()].filter((message) => message.status === 'dead'), options);
+    },
+    async replay(id, now) {
       const message = tables().outbox.get(id);
-      if (message !== undefined) tables().outbox.set(id, { ...message, status: 'failed', attempts: message.attempts + 1, lastError: error });
+      const replayed = message === undefined ? undefined : replayedMessage(message, now);
+      if (replayed === undefined) return false;
+      tables().outbox.set(id, replayed);
+      return true;
+    },
+    async countByStatus() {
+      const counts: OutboxStatusCounts = { pending: 0, sending: 0, sent: 0, rejected: 0, dead: 0 };
+      for (const message of tables().outbox.values()) counts[message.status] += 1;
+      return counts;
     },
   };
   const auditLog: AuditLogRepository = {

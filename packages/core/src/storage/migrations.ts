@@ -11,6 +11,8 @@ export const storeMigrations: readonly MigrationStep[] = Object.freeze([
   { version: 1, name: 'customers, organisation, products and events' },
   { version: 2, name: 'membership history and tier changes' },
   { version: 3, name: 'contact records, outbox, audit log and plugin state' },
+  { version: 4, name: 'outbox dispatch life cycle: claims with leases, retries, dead letters' },
+  { version: 5, name: 'customer documents keep monthly balances, consents and holdings as rows of values' },
 ]);
 
 export const LATEST_SCHEMA_VERSION = storeMigrations.length;

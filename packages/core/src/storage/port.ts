@@ -1,12 +1,15 @@
 // The storage port: what the SDK asks of a database, one repository per aggregate. The memory store
 // (tests), @kequn/store-sqlite (the embedded default) and @kequn/store-postgres implement it, and the
 // contract suite in @kequn/store-contract holds all three to the same behaviour.
-import type { Branch, Customer, CustomerEvent, Manager, Product } from '../model/customer.js';
+import type { Branch, ChannelKind, Customer, CustomerEvent, Manager, Product } from '../model/customer.js';
+import type { StoredCustomerRow } from './customer-document.js';
 import type {
   AuditEntry,
   ContactRecord,
   MembershipChange,
   OutboxMessage,
+  OutboxMessageInput,
+  OutboxStatus,
   RecordedAuditEntry,
   TierChange,
 } from './records.js';
@@ -30,7 +33,21 @@ export interface EntityRepository<T extends { id: string }> {
   delete(id: string): Promise<boolean>;
 }
 
+export interface CustomerUpsertOptions {
+  /**
+   * A customer already stored keeps its holdings (imported from their own file); the record's
+   * holdings count only for customers not stored yet.
+   */
+  keepStoredHoldings?: boolean;
+}
+
 export interface CustomerRepository extends EntityRepository<Customer> {
+  upsert(records: readonly Customer[], options?: CustomerUpsertOptions): Promise<void>;
+  /**
+   * Upserts rows made by `storedCustomerRow`: a bulk importer encodes customers on worker threads
+   * so that the thread holding the store only writes.
+   */
+  upsertStored(rows: readonly StoredCustomerRow[], options?: CustomerUpsertOptions): Promise<void>;
   /** The book of one relationship manager (管户), in id order. */
   listByManager(managerId: string, options?: PageOptions): Promise<Customer[]>;
 }
@@ -69,15 +86,75 @@ export interface ContactRecordRepository {
   listByCustomer(customerId: string): Promise<ContactRecord[]>;
 }
 
+/** What `claim` hands one dispatch worker. */
+export interface OutboxClaim {
+  /** Names the worker in `claimedBy`; only it may settle the messages while its lease lasts. */
+  workerId: string;
+  /** The claim instant (ISO): messages due by then, and leases ended by then, are claimable. */
+  now: string;
+  /** At most this many messages (capped like pages). */
+  limit: number;
+  /** How long the worker holds them; a worker that dies releases them when the lease ends. */
+  leaseMs: number;
+  /** Only messages for these channels (e.g. those whose circuit is closed). All when absent. */
+  channels?: readonly ChannelKind[];
+}
+
+/**
+ * Settling a claimed message: given the worker id, the change happens only while that worker still
+ * holds the message, so a worker whose lease ran out cannot overwrite the next worker's outcome.
+ */
+export interface OutboxSettleOptions {
+  workerId?: string;
+}
+
+export type OutboxStatusCounts = Record<OutboxStatus, number>;
+
+/**
+ * The outbox and its dispatch life cycle (see `outboxStatusSchema`). Every transition returns
+ * whether it happened: a message in another state (already settled, claimed by another worker,
+ * not dead) is left alone and the answer is false.
+ */
 export interface OutboxRepository {
-  /** Queues messages as `pending`; a message id already queued is left as it was. */
-  enqueue(messages: readonly OutboxMessage[]): Promise<void>;
-  /** Pending messages, oldest first. */
+  /**
+   * Queues messages as `pending`, due at `nextAttemptAt` if given, else at once. The id is the
+   * idempotency key: a message id already queued is left as it was, whatever its state.
+   */
+  enqueue(messages: readonly OutboxMessageInput[]): Promise<void>;
+  /** Pending messages (due or not), oldest first. */
   pending(limit?: number): Promise<OutboxMessage[]>;
   get(id: string): Promise<OutboxMessage | undefined>;
-  markSent(id: string, sentAt: string): Promise<void>;
-  /** Counts the attempt and records why it failed; the message stays `failed` until retried. */
-  markFailed(id: string, error: string): Promise<void>;
+  /**
+   * Atomically hands due messages to one worker: pending messages whose `nextAttemptAt` has come,
+   * and `sending` messages whose lease has ended. Each becomes `sending`, claimed by the worker, and
+   * counts an attempt. No message is ever handed to two workers by claims that overlap in time.
+   * The earliest due are chosen; they are returned oldest first.
+   */
+  claim(claim: OutboxClaim): Promise<OutboxMessage[]>;
+  /**
+   * The earliest instant a pending message is due or (unless `includeLeases` is false) a lease
+   * ends; undefined when nothing is waiting.
+   */
+  nextDueAt(options?: { channels?: readonly ChannelKind[]; includeLeases?: boolean }): Promise<string | undefined>;
+  /** Delivered to the channel. From `pending` (sent without a claim) this counts the attempt. */
+  markSent(id: string, sentAt: string, options?: OutboxSettleOptions & { providerMessageId?: string }): Promise<boolean>;
+  /** Permanently refused (bad address, consent withdrawn, content refused): never retried. */
+  markRejected(id: string, reason: string, at: string, options?: OutboxSettleOptions): Promise<boolean>;
+  /** A retryable failure: `pending` again, due at `at`, with the error kept in `lastError`. */
+  scheduleRetry(id: string, at: string, error: string, options?: OutboxSettleOptions): Promise<boolean>;
+  /** Dead-lettered (attempts exhausted, channel given up on): waits for a person to replay it. */
+  markDead(id: string, reason: string, at: string, options?: OutboxSettleOptions): Promise<boolean>;
+  /**
+   * Hands a claimed message back unsent, due at `at`, and gives back the attempt its claim counted:
+   * for a worker that stops, or a channel paused by its circuit breaker before the message went out.
+   */
+  release(id: string, at: string, options?: OutboxSettleOptions): Promise<boolean>;
+  /** Dead letters in id order, for a person to inspect. */
+  deadLetters(page?: PageOptions): Promise<OutboxMessage[]>;
+  /** A dead letter back to `pending`, due at `now`, attempts reset. The caller writes the audit entry. */
+  replay(id: string, now: string): Promise<boolean>;
+  /** How many messages are in each state (every state present, zero included). */
+  countByStatus(): Promise<OutboxStatusCounts>;
 }
 
 /** Append-only; entries are numbered in write order. */

@@ -44,12 +44,20 @@ export const contactRecordSchema = z.object({
 });
 export type ContactRecord = z.infer<typeof contactRecordSchema>;
 
-export const outboxStatusSchema = z.enum(['pending', 'sent', 'failed']);
+/**
+ * The dispatch life cycle of an outbox message:
+ * `pending` → `sending` (claimed by one worker until its lease ends) → `sent` | `rejected` (permanent)
+ * | `pending` again with `nextAttemptAt` after a retryable failure | `dead` (dead-lettered, until a
+ * person replays it). A lease that ends without an outcome makes the message claimable again, so a
+ * worker that dies loses nothing.
+ */
+export const outboxStatusSchema = z.enum(['pending', 'sending', 'sent', 'rejected', 'dead']);
 export type OutboxStatus = z.infer<typeof outboxStatusSchema>;
 
 /**
  * A message waiting to be sent. It is written in the same transaction as the decision that caused
  * it, so a crash can neither send a message nobody decided on nor lose one that was decided.
+ * The id is the idempotency key: queuing the same id twice keeps the first.
  */
 export const outboxMessageSchema = z.object({
   id: z.string().min(1),
@@ -60,9 +68,25 @@ export const outboxMessageSchema = z.object({
   payload: z.record(z.string(), z.unknown()),
   createdAt: isoDateTime,
   status: outboxStatusSchema.default('pending'),
+  /** Claims (and direct outcomes) so far; a worker that dies mid-send still used an attempt. */
   attempts: z.number().int().nonnegative().default(0),
+  /** Not before this instant: set by a producer that schedules ahead, and by every retry. */
+  nextAttemptAt: isoDateTime.optional(),
+  /** While `sending`: the worker holding the message and when its lease ends. */
+  claimedBy: z.string().min(1).optional(),
+  leaseUntil: isoDateTime.optional(),
   sentAt: isoDateTime.optional(),
+  /** The channel's own id for the message, for matching delivery receipts. */
+  providerMessageId: z.string().min(1).optional(),
+  /** The last retryable failure. */
   lastError: z.string().optional(),
+  rejectedAt: isoDateTime.optional(),
+  deadAt: isoDateTime.optional(),
+  /** Why the message was rejected or dead-lettered, e.g. `consent_missing`, `max_attempts: HTTP 503`. */
+  reason: z.string().optional(),
+  /** How often a person replayed it from the dead letters, and when last. */
+  replays: z.number().int().nonnegative().optional(),
+  replayedAt: isoDateTime.optional(),
 });
 export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 export type OutboxMessageInput = z.input<typeof outboxMessageSchema>;

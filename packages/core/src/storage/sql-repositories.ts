@@ -9,15 +9,28 @@ import {
   type ContactRecordRepository,
   type CustomerEventRepository,
   type CustomerRepository,
+  type CustomerUpsertOptions,
   type EntityRepository,
   type MembershipHistoryRepository,
   type OutboxRepository,
+  type OutboxSettleOptions,
+  type OutboxStatusCounts,
   type PageOptions,
   type PluginStateRepository,
   type StoreRepositories,
   type TierChangeRepository,
 } from './port.js';
-import type { AuditEntry, ContactRecord, MembershipChange, OutboxMessage, TierChange } from './records.js';
+import { decodeCustomerDocument, storedCustomerRow, type StoredCustomerRow } from './customer-document.js';
+import { outboxStatusSchema, type AuditEntry, type ContactRecord, type MembershipChange, type OutboxMessage, type TierChange } from './records.js';
+import {
+  dueMs,
+  leaseEnd,
+  queuedFields,
+  queuedMessage,
+  replayedMessage,
+  settledMessage,
+  type OutboxOutcome,
+} from './outbox-lifecycle.js';
 
 export type SqlValue = string | number | null;
 export type SqlRow = Record<string, unknown>;
@@ -32,10 +45,17 @@ export interface BulkWrite {
   key: readonly string[];
   mode: BulkMode;
   rows: readonly (readonly SqlValue[])[];
+  /**
+   * For `upsert`: SQL expressions that set a column of an existing row in place of the incoming
+   * value (`excluded.<column>`), e.g. to keep part of the stored document.
+   */
+  update?: Readonly<Record<string, string>>;
 }
 
 /** What a SQL store provides: queries with `$1…` parameters and its fastest bulk write. */
 export interface SqlExecutor {
+  /** For the few statements the dialects write differently (row locks); shared SQL otherwise. */
+  readonly dialect?: 'sqlite' | 'postgres';
   query(sql: string, params?: readonly SqlValue[]): Promise<SqlRow[]>;
   /** Runs a statement and returns how many rows it changed. */
   execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
@@ -68,10 +88,14 @@ interface EntityTable<T> {
   table: string;
   /** Columns besides `id` and `document`, with how to read each from a record. */
   columns: ReadonlyArray<readonly [string, (record: T) => SqlValue]>;
+  /** A record from its document, for a table that stores its own shape rather than the record's JSON. */
+  decode?: (document: unknown) => T;
 }
 
 function entityRepository<T extends { id: string }>(sql: SqlExecutor, spec: EntityTable<T>): EntityRepository<T> {
   const columns = ['id', ...spec.columns.map(([name]) => name), 'document'];
+  const readDocument = spec.decode ?? ((document: unknown): T => decode<T>(document));
+  const readRows = (rows: readonly SqlRow[]): T[] => rows.map((row) => readDocument(row['document']));
   return {
     async upsert(records) {
       if (records.length === 0) return;
@@ -79,19 +103,19 @@ function entityRepository<T extends { id: string }>(sql: SqlExecutor, spec: Enti
       await sql.bulkWrite({ table: spec.table, columns, key: ['id'], mode: 'upsert', rows });
     },
     async get(id) {
-      return documents<T>(await sql.query(`SELECT document FROM ${spec.table} WHERE id = $1`, [id]))[0];
+      return readRows(await sql.query(`SELECT document FROM ${spec.table} WHERE id = $1`, [id]))[0];
     },
     async getMany(ids) {
       const found: T[] = [];
       for (let start = 0; start < ids.length; start += 500) {
         const chunk = ids.slice(start, start + 500);
         const rows = await sql.query(`SELECT document FROM ${spec.table} WHERE id IN (${placeholders(chunk.length)})`, chunk);
-        found.push(...documents<T>(rows));
+        found.push(...readRows(rows));
       }
       return found;
     },
     async list(options) {
-      return documents<T>(await listPage(sql, spec.table, '', [], options));
+      return readRows(await listPage(sql, spec.table, '', [], options));
     },
     async count() {
       return firstNumber(await sql.query(`SELECT COUNT(*) AS n FROM ${spec.table}`), 'n');
@@ -114,6 +138,17 @@ async function listPage(sql: SqlExecutor, table: string, where: string, params: 
   return sql.query(`SELECT document FROM ${table} ${filter} ORDER BY id LIMIT $${values.length}`, values);
 }
 
+/**
+ * On conflict, the stored holdings go into the incoming document (a customer file without holdings),
+ * in the statement itself: no read of the stored customers before the write.
+ */
+function keptHoldings(dialect: SqlExecutor['dialect']): Record<string, string> {
+  if (dialect === 'postgres') {
+    return { document: `jsonb_set(excluded.document, '{holdings}', COALESCE(customers.document->'holdings', excluded.document->'holdings'))` };
+  }
+  return { document: `json_set(excluded.document, '$.holdings', COALESCE(customers.document -> '$.holdings', excluded.document -> '$.holdings'))` };
+}
+
 function customerRepository(sql: SqlExecutor): CustomerRepository {
   const base = entityRepository<Customer>(sql, {
     table: 'customers',
@@ -121,11 +156,24 @@ function customerRepository(sql: SqlExecutor): CustomerRepository {
       ['branch_id', (customer) => customer.branchId],
       ['manager_id', (customer) => customer.relationshipManagerId],
     ],
+    decode: decodeCustomerDocument,
   });
+  const writeRows = async (stored: readonly StoredCustomerRow[], options: CustomerUpsertOptions | undefined): Promise<void> => {
+    if (stored.length === 0) return;
+    const rows = stored.map((row) => [row.id, row.branchId, row.managerId, row.document]);
+    const update = options?.keepStoredHoldings === true ? keptHoldings(sql.dialect) : undefined;
+    const columns = ['id', 'branch_id', 'manager_id', 'document'];
+    await sql.bulkWrite({ table: 'customers', columns, key: ['id'], mode: 'upsert', rows, ...(update === undefined ? {} : { update }) });
+  };
   return {
     ...base,
+    // Customers are written as stored rows (customer-document.ts), not as the JSON of the record.
+    async upsert(customers, options) {
+      await writeRows(customers.map(storedCustomerRow), options);
+    },
+    upsertStored: writeRows,
     async listByManager(managerId, options) {
-      return documents<Customer>(await listPage(sql, 'customers', 'manager_id = $1', [managerId], options));
+      return (await listPage(sql, 'customers', 'manager_id = $1', [managerId], options)).map((row) => decodeCustomerDocument(row['document']));
     },
   };
 }
@@ -221,33 +269,179 @@ function contactRecordRepository(sql: SqlExecutor): ContactRecordRepository {
   };
 }
 
+const OUTBOX_COLUMNS = 'id, document, status, attempts, next_attempt_at, claimed_by, lease_until, state';
+
+/** What the life cycle keeps beside the queued document; the columns hold what queries need. */
+type OutboxState = Pick<OutboxMessage, 'sentAt' | 'providerMessageId' | 'lastError' | 'rejectedAt' | 'deadAt' | 'reason' | 'replays' | 'replayedAt'>;
+
+function outboxState(message: OutboxMessage): OutboxState {
+  const { sentAt, providerMessageId, lastError, rejectedAt, deadAt, reason, replays, replayedAt } = message;
+  const state: OutboxState = { sentAt, providerMessageId, lastError, rejectedAt, deadAt, reason, replays, replayedAt };
+  return Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined));
+}
+
+function optionalText(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+/**
+ * A row back to a message. Rows written before schema version 4 carry status and attempts in the
+ * document too; the columns, which every version keeps current, win.
+ */
+function outboxMessageOf(row: SqlRow): OutboxMessage {
+  const nextAttemptAt = optionalText(row['next_attempt_at']);
+  const claimedBy = optionalText(row['claimed_by']);
+  const leaseUntil = optionalText(row['lease_until']);
+  return {
+    ...decode<OutboxMessage>(row['document']),
+    ...decode<OutboxState>(row['state']),
+    status: outboxStatusSchema.parse(row['status']),
+    attempts: Number(row['attempts']),
+    ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }),
+    ...(claimedBy === undefined ? {} : { claimedBy }),
+    ...(leaseUntil === undefined ? {} : { leaseUntil }),
+  };
+}
+
+/** The life-cycle columns of a message, in the order of `UPDATE_LIFECYCLE`'s $2…$8. */
+function lifecycleValues(message: OutboxMessage): SqlValue[] {
+  return [
+    message.status,
+    message.attempts,
+    dueMs(message) ?? null,
+    message.nextAttemptAt ?? null,
+    message.claimedBy ?? null,
+    message.leaseUntil ?? null,
+    JSON.stringify(outboxState(message)),
+  ];
+}
+
+// Compare-and-set: the row changes only if nobody claimed or settled it since it was read.
+const UPDATE_LIFECYCLE = `UPDATE outbox SET status = $2, attempts = $3, due_ms = $4, next_attempt_at = $5, claimed_by = $6, lease_until = $7, state = $8
+  WHERE id = $1 AND status = $9 AND attempts = $10 AND COALESCE(claimed_by, '') = $11`;
+
 function outboxRepository(sql: SqlExecutor): OutboxRepository {
-  const get = async (id: string): Promise<OutboxMessage | undefined> =>
-    documents<OutboxMessage>(await sql.query('SELECT document FROM outbox WHERE id = $1', [id]))[0];
-  const replace = async (message: OutboxMessage): Promise<void> => {
-    await sql.execute('UPDATE outbox SET status = $2, document = $3 WHERE id = $1', [message.id, message.status, JSON.stringify(message)]);
+  const get = async (id: string): Promise<OutboxMessage | undefined> => {
+    const row = (await sql.query(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE id = $1`, [id]))[0];
+    return row === undefined ? undefined : outboxMessageOf(row);
+  };
+  /** Reads, computes the next state, and writes it if the row did not move meanwhile; else tries again. */
+  const transition = async (id: string, next: (message: OutboxMessage) => OutboxMessage | undefined): Promise<boolean> => {
+    for (let round = 0; round < 8; round += 1) {
+      const current = await get(id);
+      const changed = current === undefined ? undefined : next(current);
+      if (current === undefined || changed === undefined) return false;
+      const written = await sql.execute(UPDATE_LIFECYCLE, [id, ...lifecycleValues(changed), current.status, current.attempts, current.claimedBy ?? '']);
+      if (written > 0) return true;
+    }
+    return false;
+  };
+  const settle = (id: string, outcome: OutboxOutcome, options: OutboxSettleOptions | undefined): Promise<boolean> =>
+    transition(id, (message) => settledMessage(message, outcome, options));
+  const channelFilter = (channels: readonly string[] | undefined, values: SqlValue[]): string => {
+    if (channels === undefined) return '';
+    const first = values.length;
+    values.push(...channels);
+    return ` AND channel IN (${placeholders(channels.length, first)})`;
   };
   return {
     async enqueue(messages) {
       if (messages.length === 0) return;
       const rows = messages.map((message) => {
-        const queued: OutboxMessage = { ...message, status: 'pending', attempts: 0 };
-        return [queued.id, queued.customerId, 'pending', instant(queued.createdAt), JSON.stringify(queued)];
+        const queued = queuedMessage(message);
+        return [
+          queued.id,
+          queued.customerId,
+          queued.channel,
+          instant(queued.createdAt),
+          JSON.stringify(queuedFields(queued)),
+          ...lifecycleValues(queued),
+        ];
       });
-      await sql.bulkWrite({ table: 'outbox', columns: ['id', 'customer_id', 'status', 'created_ms', 'document'], key: ['id'], mode: 'ignore', rows });
+      await sql.bulkWrite({
+        table: 'outbox',
+        columns: ['id', 'customer_id', 'channel', 'created_ms', 'document', 'status', 'attempts', 'due_ms', 'next_attempt_at', 'claimed_by', 'lease_until', 'state'],
+        key: ['id'],
+        mode: 'ignore',
+        rows,
+      });
     },
     async pending(limit) {
-      const rows = await sql.query("SELECT document FROM outbox WHERE status = 'pending' ORDER BY created_ms, id LIMIT $1", [pageLimit({ limit })]);
-      return documents<OutboxMessage>(rows);
+      const rows = await sql.query(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY created_ms, id LIMIT $1`, [pageLimit({ limit })]);
+      return rows.map(outboxMessageOf);
     },
     get,
-    async markSent(id, sentAt) {
-      const message = await get(id);
-      if (message !== undefined) await replace({ ...message, status: 'sent', attempts: message.attempts + 1, sentAt });
+    async claim(claim) {
+      if (claim.channels?.length === 0) return [];
+      const now = instant(claim.now);
+      const leaseUntil = leaseEnd(claim);
+      const values: SqlValue[] = [claim.workerId, leaseUntil, instant(leaseUntil), now, pageLimit({ limit: claim.limit })];
+      const channels = channelFilter(claim.channels, values);
+      // PostgreSQL: SKIP LOCKED lets concurrent claims pass each other's rows instead of queuing; the
+      // outer conditions are checked again on the locked row, so a row another claim just took (now
+      // leased into the future) is left out. SQLite: the UPDATE takes the write lock before it
+      // reads, so claims run one at a time, as under BEGIN IMMEDIATE.
+      // PostgreSQL could run an `IN (subquery)` more than once per statement; `= ANY(ARRAY(…))`
+      // picks the rows exactly once.
+      const picked = `SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND due_ms <= $4${channels} ORDER BY due_ms, id LIMIT $5`;
+      const chosen = sql.dialect === 'postgres' ? `id = ANY(ARRAY(${picked} FOR UPDATE SKIP LOCKED))` : `id IN (${picked})`;
+      const rows = await sql.query(
+        `UPDATE outbox SET status = 'sending', claimed_by = $1, lease_until = $2, due_ms = $3, next_attempt_at = NULL, attempts = attempts + 1
+        WHERE ${chosen} AND status IN ('pending', 'sending') AND due_ms <= $4
+        RETURNING ${OUTBOX_COLUMNS}, created_ms`,
+        values,
+      );
+      return rows
+        .map((row) => ({ message: outboxMessageOf(row), created: Number(row['created_ms']) }))
+        .sort((a, b) => a.created - b.created || (a.message.id < b.message.id ? -1 : 1))
+        .map(({ message }) => message);
     },
-    async markFailed(id, error) {
-      const message = await get(id);
-      if (message !== undefined) await replace({ ...message, status: 'failed', attempts: message.attempts + 1, lastError: error });
+    async nextDueAt(options) {
+      const values: SqlValue[] = [];
+      const channels = channelFilter(options?.channels, values);
+      if (options?.channels?.length === 0) return undefined;
+      const statuses = options?.includeLeases === false ? "('pending')" : "('pending', 'sending')";
+      const rows = await sql.query(`SELECT MIN(due_ms) AS due FROM outbox WHERE status IN ${statuses}${channels}`, values);
+      const due = rows[0]?.['due'];
+      return due === null || due === undefined ? undefined : new Date(Number(due)).toISOString();
+    },
+    async markSent(id, sentAt, options = {}) {
+      const { providerMessageId, ...guard } = options;
+      return settle(id, { type: 'sent', at: sentAt, ...(providerMessageId === undefined ? {} : { providerMessageId }) }, guard);
+    },
+    async markRejected(id, reason, at, options) {
+      return settle(id, { type: 'rejected', at, reason }, options);
+    },
+    async scheduleRetry(id, at, error, options) {
+      return settle(id, { type: 'retry', at, error }, options);
+    },
+    async markDead(id, reason, at, options) {
+      return settle(id, { type: 'dead', at, reason }, options);
+    },
+    async release(id, at, options) {
+      return settle(id, { type: 'release', at }, options);
+    },
+    async deadLetters(options) {
+      const values: SqlValue[] = [];
+      const conditions = ["status = 'dead'"];
+      if (options?.afterId !== undefined) {
+        values.push(options.afterId);
+        conditions.push(`id > $${values.length}`);
+      }
+      values.push(pageLimit(options));
+      const rows = await sql.query(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT $${values.length}`, values);
+      return rows.map(outboxMessageOf);
+    },
+    async replay(id, now) {
+      return transition(id, (message) => replayedMessage(message, now));
+    },
+    async countByStatus() {
+      const counts: OutboxStatusCounts = { pending: 0, sending: 0, sent: 0, rejected: 0, dead: 0 };
+      for (const row of await sql.query('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status')) {
+        const status = outboxStatusSchema.safeParse(row['status']);
+        if (status.success) counts[status.data] = Number(row['n']);
+      }
+      return counts;
     },
   };
 }
@@ -332,8 +526,15 @@ export function insertStatement(write: Omit<BulkWrite, 'rows'>, rowCount: number
   if (write.mode === 'append') return insert;
   const target = `ON CONFLICT (${write.key.join(', ')})`;
   if (write.mode === 'ignore') return `${insert} ${target} DO NOTHING`;
-  const updates = write.columns.filter((column) => !write.key.includes(column)).map((column) => `${column} = excluded.${column}`);
-  return `${insert} ${target} DO UPDATE SET ${updates.join(', ')}`;
+  return `${insert} ${target} DO UPDATE SET ${conflictUpdates(write)}`;
+}
+
+/** The SET list of an upsert: each non-key column from the incoming row unless `update` says otherwise. */
+export function conflictUpdates(write: Pick<BulkWrite, 'columns' | 'key' | 'update'>): string {
+  return write.columns
+    .filter((column) => !write.key.includes(column))
+    .map((column) => `${column} = ${write.update?.[column] ?? `excluded.${column}`}`)
+    .join(', ');
 }
 
 /** Inside a SQL store's transaction: the port's repositories and the same connection for own tables. */

@@ -1,0 +1,89 @@
+// Data scope: which customers a principal may see. Every handler that touches customer-level data
+// goes through here, so "a manager sees only their book" is enforced in one place.
+import { rolePolicies, type Principal } from '@kequn/api';
+import type { Customer } from '@kequn/core';
+import type { BankState } from './state.js';
+
+export type DataScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'branch'; readonly branchId: string }
+  | { readonly kind: 'book'; readonly managerId: string }
+  | { readonly kind: 'none' };
+
+export function scopeOf(principal: Principal): DataScope {
+  const kind = rolePolicies[principal.role].scope;
+  if (kind === 'all') return { kind: 'all' };
+  if (kind === 'branch' && principal.branchId !== undefined)
+    return { kind: 'branch', branchId: principal.branchId };
+  if (kind === 'book' && principal.managerId !== undefined)
+    return { kind: 'book', managerId: principal.managerId };
+  return { kind: 'none' };
+}
+
+export function describeScope(scope: DataScope): string {
+  switch (scope.kind) {
+    case 'all':
+      return 'all';
+    case 'branch':
+      return `branch:${scope.branchId}`;
+    case 'book':
+      return `book:${scope.managerId}`;
+    case 'none':
+      return 'none';
+  }
+}
+
+/** Live rows in scope, in customer-id order. */
+export function rowsInScope(state: BankState, scope: DataScope): Uint32Array {
+  switch (scope.kind) {
+    case 'all':
+      return state.rowsOfAll();
+    case 'branch':
+      return state.rowsOfBranch(scope.branchId);
+    case 'book':
+      return state.rowsOfManager(scope.managerId);
+    case 'none':
+      return new Uint32Array(0);
+  }
+}
+
+export function customerInScope(
+  scope: DataScope,
+  customer: Pick<Customer, 'branchId' | 'relationshipManagerId'>,
+): boolean {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'branch':
+      return customer.branchId === scope.branchId;
+    case 'book':
+      return customer.relationshipManagerId === scope.managerId;
+    case 'none':
+      return false;
+  }
+}
+
+/** Whether a table row is in scope, read from the table's branch and manager columns. */
+export function rowInScope(state: BankState, scope: DataScope, row: number): boolean {
+  const table = state.model.table;
+  if (!table.isLive(row)) return false;
+  const branchId = table.value(row, 'branchId');
+  const managerId = table.value(row, 'relationshipManagerId');
+  return customerInScope(scope, {
+    branchId: typeof branchId === 'string' ? branchId : '',
+    relationshipManagerId: typeof managerId === 'string' ? managerId : null,
+  });
+}
+
+/** Members of `members` within scope. */
+export function countInScope(
+  state: BankState,
+  scope: DataScope,
+  members: { has(index: number): boolean; count(): number } | undefined,
+): number {
+  if (members === undefined) return 0;
+  if (scope.kind === 'all') return members.count();
+  let count = 0;
+  for (const row of rowsInScope(state, scope)) if (members.has(row)) count += 1;
+  return count;
+}
