@@ -67,32 +67,26 @@ export interface RolePolicy {
   readonly label: { readonly 'zh-CN': string; readonly en: string };
 }
 
+/**
+ * Head office holds every permission except the two that act inside one branch's books: recording a
+ * contact and deciding a hand-off belong to the branch that owns the customer. Derived from the
+ * catalogue so a new permission reaches head office without a second list to keep in step.
+ */
+const branchOnlyPermissions: ReadonlySet<Permission> = new Set([
+  'books.contact',
+  'handoffs.decide',
+]);
+const headOfficePermissions: readonly Permission[] = permissionSchema.options.filter(
+  (permission) => !branchOnlyPermissions.has(permission),
+);
+
 /** The permission matrix. Analysts see aggregates and masked lists only; auditors read the trail. */
 export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
   head_office: {
     label: { 'zh-CN': '总行', en: 'Head office' },
     scope: 'all',
     exportLimit: 100_000,
-    permissions: [
-      'customers.list',
-      'customers.view',
-      'customers.unmask',
-      'segments.read',
-      'segments.explain',
-      'segments.define',
-      'segments.export',
-      'tiers.read',
-      'books.read',
-      'handoffs.read',
-      'kpis.read',
-      'plugins.read',
-      'audit.read',
-      'campaigns.read',
-      'campaigns.manage',
-      'campaigns.approve',
-      'campaigns.run',
-      'campaigns.report',
-    ],
+    permissions: headOfficePermissions,
   },
   branch_head: {
     label: { 'zh-CN': '支行行长', en: 'Branch head' },

@@ -1,6 +1,7 @@
 // The wire shapes of the Kequn API. Personal identifiers travel masked unless the unmask route
 // returns them; every list is keyset-paged and capped.
 import { z } from 'zod';
+import { channelKindSchema, contactRecordSchema } from '@kequn/core';
 import { principalSchema, roleSchema } from './roles.js';
 
 /** RFC 9457 problem details with Kequn's stable `code` (`KQ_…`). */
@@ -227,25 +228,12 @@ export const planItemSchema = z.object({
 export const apiLocaleSchema = z.enum(['zh-CN', 'en']);
 export type ApiLocale = z.infer<typeof apiLocaleSchema>;
 
-/** How a contact went (有效联系: reached, interested, declined, sold). */
-export const contactOutcomeSchema = z.enum([
-  'reached',
-  'no_answer',
-  'declined',
-  'interested',
-  'sold',
-  'opted_out',
-]);
+/** How a contact went (有效联系: reached, interested, declined, sold): the outcomes the store records. */
+export const contactOutcomeSchema = contactRecordSchema.shape.outcome;
 export type ContactOutcome = z.infer<typeof contactOutcomeSchema>;
 
-export const contactChannelSchema = z.enum([
-  'phone',
-  'wecom',
-  'branch',
-  'sms',
-  'email',
-  'app_push',
-]);
+/** The channels a contact goes through: core's channel kinds, so the API accepts what the store keeps. */
+export const contactChannelSchema = channelKindSchema;
 export type ContactChannel = z.infer<typeof contactChannelSchema>;
 
 /** A contact as a manager logs it from the daily list. */

@@ -35,6 +35,13 @@ describe('the route table', () => {
     expect(recorders.sort()).toEqual(['branch_head', 'manager', 'operations_manager']);
     for (const role of recorders) expect(['book', 'branch']).toContain(rolePolicies[role].scope);
   });
+
+  it('gives head office every permission except recording contacts and deciding hand-offs', () => {
+    const withheld = permissionSchema.options.filter(
+      (permission) => !hasPermission('head_office', permission),
+    );
+    expect(withheld).toEqual(['books.contact', 'handoffs.decide']);
+  });
 });
 
 describe('books.recordContact', () => {

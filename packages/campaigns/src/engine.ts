@@ -15,16 +15,20 @@ import {
   type Disposable,
   DisposableStore,
 } from '@kequn/core';
-import { createContactPolicy, type ContactPolicy, type ContactRecord as PolicyContact, type Decision } from '@kequn/contact-policy';
+import {
+  createContactPolicy,
+  type ContactPolicy,
+  type ContactRecord as PolicyContact,
+  type Decision,
+} from '@kequn/contact-policy';
 import type { EventStore, Rule } from '@kequn/segments';
 import { assignBatch } from './assignment.js';
 import { audienceIds, audienceRows, SegmentResolver, type AudienceContext } from './audience.js';
 import { planCampaign } from './campaign-type.js';
 import { CampaignError, describeIssues } from './errors.js';
-import { judgeGoal, refereeIds, type GoalEvidence } from './goals.js';
+import { goalReadsEvents, judgeGoal, refereeIds, type GoalEvidence } from './goals.js';
 import {
   campaignInputSchema,
-  fiveByFiveStageSchema,
   responseKindSchema,
   type BranchCondition,
   type Campaign,
@@ -36,7 +40,15 @@ import {
   type TaskStep,
   type Trigger,
 } from './model.js';
-import { CampaignStore, DONE_MS, type CampaignResponse, type ContactRow, type Deferral, type Enrolment, type StepRun } from './store/campaign-store.js';
+import {
+  CampaignStore,
+  DONE_MS,
+  type CampaignResponse,
+  type ContactRow,
+  type Deferral,
+  type Enrolment,
+  type StepRun,
+} from './store/campaign-store.js';
 import { migrateCampaignStore } from './store/migrations.js';
 
 const DAY_MS = 86_400_000;
@@ -46,16 +58,38 @@ const LEDGER_DAYS = 31;
 
 declare module '@kequn/core' {
   interface KequnEventMap {
-    'campaign.statusChanged': { campaignId: string; from: CampaignStatus | null; to: CampaignStatus; actor: string; at: string };
-    'campaign.enrolled': { campaignId: string; enrolled: number; holdout: number; source: string; at: string };
+    'campaign.statusChanged': {
+      campaignId: string;
+      from: CampaignStatus | null;
+      to: CampaignStatus;
+      actor: string;
+      at: string;
+    };
+    'campaign.enrolled': {
+      campaignId: string;
+      enrolled: number;
+      holdout: number;
+      source: string;
+      at: string;
+    };
     /** A trigger could not enrol (an unknown segment, a closed store): the listener never throws. */
     'campaign.triggerFailed': { source: string; customers: number; error: Error };
-    'campaign.batchProcessed': { campaignId: string | null; enrolments: number; sent: number; suppressed: number; deferred: number; at: string };
+    'campaign.batchProcessed': {
+      campaignId: string | null;
+      enrolments: number;
+      sent: number;
+      suppressed: number;
+      deferred: number;
+      at: string;
+    };
   }
 }
 
 /** Who may move a campaign from one status to the next. */
-const transitions: Record<string, { from: readonly (CampaignStatus | null)[]; to: CampaignStatus }> = {
+const transitions: Record<
+  string,
+  { from: readonly (CampaignStatus | null)[]; to: CampaignStatus }
+> = {
   submit: { from: ['draft'], to: 'pending_approval' },
   approve: { from: ['pending_approval'], to: 'approved' },
   reject: { from: ['pending_approval'], to: 'draft' },
@@ -109,13 +143,16 @@ export interface ActorInput {
   note?: string;
 }
 
-/** The 5×5 stage a campaign's status puts it in, for boards and reports. */
-export function stageOf(status: CampaignStatus, enrolled: boolean): FiveByFiveStage {
+/**
+ * The 5×5 stage a campaign's status puts it in, for boards and reports: planned (draft), distributed
+ * for approval, approved and ready to reach customers, in execution (running or paused), in review.
+ */
+export function stageOf(status: CampaignStatus): FiveByFiveStage {
   if (status === 'draft') return 'plan';
-  if (status === 'pending_approval' || status === 'approved') return 'distribution';
-  if (status === 'running') return enrolled ? 'execution' : 'reach';
-  if (status === 'paused') return 'execution';
-  return fiveByFiveStageSchema.parse('review');
+  if (status === 'pending_approval') return 'distribution';
+  if (status === 'approved') return 'reach';
+  if (status === 'running' || status === 'paused') return 'execution';
+  return 'review';
 }
 
 function durationMs(duration: { days: number; hours: number }): number {
@@ -168,29 +205,53 @@ export class CampaignEngine {
     this.#batchSize = Math.max(1, options.batchSize ?? 500);
     this.#onBatch = options.onBatch;
     this.#segments = new SegmentResolver(options.kernel, options.model);
+    this.campaigns = new CampaignStore(options.store.sql);
     this.#disposables.add(this.#enrolledEmitter);
+    // Segment memberships are cached for audiences; a change to the customer table makes them stale.
+    const invalidate = (): void => this.#segments.invalidate();
+    this.#disposables.add(options.kernel.events.on('customer.upserted', invalidate));
+    this.#disposables.add(options.kernel.events.on('customer.removed', invalidate));
   }
 
-  get campaigns(): CampaignStore {
-    return new CampaignStore(this.#store.sql);
-  }
+  /** The campaign tables, for status screens and reports. */
+  readonly campaigns: CampaignStore;
 
   // ── definition and life cycle ─────────────────────────────────────────────────────────────────
 
   /** The campaign types the kernel offers (from plugins). */
   types(): Array<{ id: string; pluginId: string; label: { 'zh-CN': string; en: string } }> {
-    return this.#kernel.campaignTypes.list().map((entry) => ({ id: entry.declaration.id, pluginId: entry.pluginId, label: entry.declaration.label }));
+    return this.#kernel.campaignTypes
+      .list()
+      .map((entry) => ({
+        id: entry.declaration.id,
+        pluginId: entry.pluginId,
+        label: entry.declaration.label,
+      }));
   }
 
   /** Creates a draft from a campaign type and parameters; the plan is validated now, not at run time. */
   async create(input: CampaignInput, by: ActorInput): Promise<Campaign> {
     const parsed = campaignInputSchema.safeParse(input);
-    if (!parsed.success) throw new CampaignError('KQ_CAMPAIGN_INPUT_INVALID', `The campaign is invalid: ${describeIssues(parsed.error.issues, 'campaign')}`);
+    if (!parsed.success)
+      throw new CampaignError(
+        'KQ_CAMPAIGN_INPUT_INVALID',
+        `The campaign is invalid: ${describeIssues(parsed.error.issues, 'campaign')}`,
+      );
     const campaign = parsed.data;
     if (!this.#kernel.campaignTypes.has(campaign.type))
-      throw new CampaignError('KQ_CAMPAIGN_TYPE_UNKNOWN', `Campaign "${campaign.id}": no campaign type "${campaign.type}" is registered (known: ${this.types().map((type) => type.id).join(', ') || 'none'}). Add the plugin that contributes it.`);
+      throw new CampaignError(
+        'KQ_CAMPAIGN_TYPE_UNKNOWN',
+        `Campaign "${campaign.id}": no campaign type "${campaign.type}" is registered (known: ${
+          this.types()
+            .map((type) => type.id)
+            .join(', ') || 'none'
+        }). Add the plugin that contributes it.`,
+      );
     if ((await this.campaigns.getCampaign(campaign.id)) !== undefined)
-      throw new CampaignError('KQ_CAMPAIGN_EXISTS', `A campaign "${campaign.id}" already exists; choose another id.`);
+      throw new CampaignError(
+        'KQ_CAMPAIGN_EXISTS',
+        `A campaign "${campaign.id}" already exists; choose another id.`,
+      );
     const implementation = await this.#kernel.campaignTypes.get(campaign.type);
     const { parameters, plan } = planCampaign(campaign.type, implementation, campaign.parameters);
     const at = this.#now();
@@ -202,20 +263,46 @@ export class CampaignEngine {
       stage: 'plan',
       createdBy: by.actor,
       createdAt: at,
-      lifecycle: [{ from: null, to: 'draft', actor: by.actor, at, ...(by.note === undefined ? {} : { note: by.note }) }],
+      lifecycle: [
+        {
+          from: null,
+          to: 'draft',
+          actor: by.actor,
+          at,
+          ...(by.note === undefined ? {} : { note: by.note }),
+        },
+      ],
       scheduledDatesDone: [],
     };
     await this.#store.transaction(async (tx) => {
       await new CampaignStore(tx.sql).saveCampaign(created);
-      await tx.auditLog.append([{ at, actor: by.actor, action: 'create', subject: `campaign:${created.id}`, details: { type: created.type } }]);
+      await tx.auditLog.append([
+        {
+          at,
+          actor: by.actor,
+          action: 'create',
+          subject: `campaign:${created.id}`,
+          details: { type: created.type },
+        },
+      ]);
     });
-    this.#kernel.events.emit('campaign.statusChanged', { campaignId: created.id, from: null, to: 'draft', actor: by.actor, at });
+    this.#kernel.events.emit('campaign.statusChanged', {
+      campaignId: created.id,
+      from: null,
+      to: 'draft',
+      actor: by.actor,
+      at,
+    });
     return created;
   }
 
   async get(campaignId: string): Promise<Campaign> {
     const campaign = await this.campaigns.getCampaign(campaignId);
-    if (campaign === undefined) throw new CampaignError('KQ_CAMPAIGN_UNKNOWN', `No campaign "${campaignId}". List campaigns with \`kequn campaign list\`.`);
+    if (campaign === undefined)
+      throw new CampaignError(
+        'KQ_CAMPAIGN_UNKNOWN',
+        `No campaign "${campaignId}". List campaigns with \`kequn campaign list\`.`,
+      );
     return campaign;
   }
 
@@ -239,7 +326,8 @@ export class CampaignEngine {
   /** Starts an approved campaign; `start` triggers enrol the audience now. */
   async start(campaignId: string, by: ActorInput): Promise<Campaign> {
     const campaign = await this.#transition(campaignId, 'start', by);
-    if (campaign.plan.triggers.some((trigger) => trigger.type === 'start')) await this.enrolAudience(campaignId, { source: 'start' });
+    if (campaign.plan.triggers.some((trigger) => trigger.type === 'start'))
+      await this.enrolAudience(campaignId, { source: 'start' });
     return this.get(campaignId);
   }
 
@@ -261,34 +349,71 @@ export class CampaignEngine {
 
   /** Any life-cycle action by name (`kequn campaign <action>`, the HTTP API). */
   act(campaignId: string, action: CampaignAction, by: ActorInput): Promise<Campaign> {
-    return action === 'start' ? this.start(campaignId, by) : this.#transition(campaignId, action, by);
+    return action === 'start'
+      ? this.start(campaignId, by)
+      : this.#transition(campaignId, action, by);
   }
 
   async #transition(campaignId: string, action: CampaignAction, by: ActorInput): Promise<Campaign> {
     const rule = transitions[action];
-    if (rule === undefined) throw new CampaignError('KQ_CAMPAIGN_TRANSITION', `Unknown campaign action "${action}".`);
+    if (rule === undefined)
+      throw new CampaignError('KQ_CAMPAIGN_TRANSITION', `Unknown campaign action "${action}".`);
     const at = this.#now();
     const updated = await this.#store.transaction(async (tx) => {
       const store = new CampaignStore(tx.sql);
       const campaign = await store.getCampaign(campaignId);
-      if (campaign === undefined) throw new CampaignError('KQ_CAMPAIGN_UNKNOWN', `No campaign "${campaignId}".`);
+      if (campaign === undefined)
+        throw new CampaignError('KQ_CAMPAIGN_UNKNOWN', `No campaign "${campaignId}".`);
       if (!rule.from.includes(campaign.status))
-        throw new CampaignError('KQ_CAMPAIGN_TRANSITION', `Campaign "${campaignId}" is ${campaign.status}; "${action}" needs it to be ${rule.from.join(' or ')}.`);
+        throw new CampaignError(
+          'KQ_CAMPAIGN_TRANSITION',
+          `Campaign "${campaignId}" is ${campaign.status}; "${action}" needs it to be ${rule.from.join(' or ')}.`,
+        );
       if (action === 'approve' && by.actor === campaign.createdBy)
-        throw new CampaignError('KQ_CAMPAIGN_APPROVER', `Campaign "${campaignId}" was created by ${by.actor}, who cannot also approve it; another approver must.`);
-      const enrolled = action === 'start' || campaign.stage === 'execution';
+        throw new CampaignError(
+          'KQ_CAMPAIGN_APPROVER',
+          `Campaign "${campaignId}" was created by ${by.actor}, who cannot also approve it; another approver must.`,
+        );
       const next: Campaign = {
         ...campaign,
         status: rule.to,
-        stage: stageOf(rule.to, enrolled),
-        lifecycle: [...campaign.lifecycle, { from: campaign.status, to: rule.to, actor: by.actor, at, ...(by.note === undefined ? {} : { note: by.note }) }],
+        stage: stageOf(rule.to),
+        lifecycle: [
+          ...campaign.lifecycle,
+          {
+            from: campaign.status,
+            to: rule.to,
+            actor: by.actor,
+            at,
+            ...(by.note === undefined ? {} : { note: by.note }),
+          },
+        ],
       };
       await store.saveCampaign(next);
-      await tx.auditLog.append([{ at, actor: by.actor, action: 'update', subject: `campaign:${campaignId}`, details: { action, from: campaign.status, to: rule.to, ...(by.note === undefined ? {} : { note: by.note }) } }]);
+      await tx.auditLog.append([
+        {
+          at,
+          actor: by.actor,
+          action: 'update',
+          subject: `campaign:${campaignId}`,
+          details: {
+            action,
+            from: campaign.status,
+            to: rule.to,
+            ...(by.note === undefined ? {} : { note: by.note }),
+          },
+        },
+      ]);
       return next;
     });
     const from = updated.lifecycle.at(-1)?.from ?? null;
-    this.#kernel.events.emit('campaign.statusChanged', { campaignId, from, to: updated.status, actor: by.actor, at });
+    this.#kernel.events.emit('campaign.statusChanged', {
+      campaignId,
+      from,
+      to: updated.status,
+      actor: by.actor,
+      at,
+    });
     return updated;
   }
 
@@ -307,7 +432,10 @@ export class CampaignEngine {
   }
 
   /** Enrols the whole audience. Customers already enrolled keep their enrolment. */
-  async enrolAudience(campaignId: string, options: { source: string }): Promise<{ enrolled: number; holdout: number }> {
+  async enrolAudience(
+    campaignId: string,
+    options: { source: string },
+  ): Promise<{ enrolled: number; holdout: number }> {
     this.#segments.invalidate();
     return this.enrol(campaignId, await this.audience(campaignId), options);
   }
@@ -317,19 +445,30 @@ export class CampaignEngine {
    * Assignment to holdout and variants is computed over the whole list first and then written in
    * batches that ignore existing enrolments, so a crash half-way and a re-run agree exactly.
    */
-  async enrol(campaignId: string, customerIds: readonly string[], options: { source: string }): Promise<{ enrolled: number; holdout: number }> {
+  async enrol(
+    campaignId: string,
+    customerIds: readonly string[],
+    options: { source: string },
+  ): Promise<{ enrolled: number; holdout: number }> {
     const campaign = await this.get(campaignId);
-    if (campaign.status !== 'running') throw new CampaignError('KQ_CAMPAIGN_NOT_RUNNING', `Campaign "${campaignId}" is ${campaign.status}; customers are enrolled only while it runs.`);
+    if (campaign.status !== 'running')
+      throw new CampaignError(
+        'KQ_CAMPAIGN_NOT_RUNNING',
+        `Campaign "${campaignId}" is ${campaign.status}; customers are enrolled only while it runs.`,
+      );
     const at = this.#now();
     const atMs = Date.parse(at);
     const unique = [...new Set(customerIds)];
     const strata = this.#strata(campaign, unique);
-    const assignments = assignBatch(unique.map((id) => ({ id, stratum: strata.get(id) ?? '' })), {
-      campaignId,
-      experiment: campaign.experiment,
-      globalHoldout: this.#globalHoldout,
-      globalSeed: this.#globalSeed,
-    });
+    const assignments = assignBatch(
+      unique.map((id) => ({ id, stratum: strata.get(id) ?? '' })),
+      {
+        campaignId,
+        experiment: campaign.experiment,
+        globalHoldout: this.#globalHoldout,
+        globalSeed: this.#globalSeed,
+      },
+    );
     const aumColumn = this.#aumOf();
     let enrolled = 0;
     let holdout = 0;
@@ -352,17 +491,26 @@ export class CampaignEngine {
       }));
       const fresh = await this.#store.transaction(async (tx) => {
         const store = new CampaignStore(tx.sql);
-        const already = await store.enrolledAmong(campaignId, chunk.map((row) => row.customerId));
+        const already = await store.enrolledAmong(
+          campaignId,
+          chunk.map((row) => row.customerId),
+        );
         const added = rows.filter((row) => !already.has(row.customerId));
         await store.insertEnrolments(added);
         return added;
       });
       enrolled += fresh.length;
       holdout += fresh.filter((row) => row.cohort !== 'treatment').length;
-      if (fresh.length > 0) this.#enrolledEmitter.fire({ campaignId, customerIds: fresh.map((row) => row.customerId) });
+      if (fresh.length > 0)
+        this.#enrolledEmitter.fire({ campaignId, customerIds: fresh.map((row) => row.customerId) });
     }
-    if (enrolled > 0 && campaign.stage !== 'execution') await this.campaigns.saveCampaign({ ...(await this.get(campaignId)), stage: 'execution' });
-    this.#kernel.events.emit('campaign.enrolled', { campaignId, enrolled, holdout, source: options.source, at });
+    this.#kernel.events.emit('campaign.enrolled', {
+      campaignId,
+      enrolled,
+      holdout,
+      source: options.source,
+      at,
+    });
     return { enrolled, holdout };
   }
 
@@ -398,13 +546,27 @@ export class CampaignEngine {
     store.add(
       this.#kernel.events.on('segment.membershipChanged', (change) => {
         if (change.entered.length === 0) return;
-        this.#enrolInBackground((trigger) => trigger.type === 'segment_entry' && trigger.segments.some((segment) => segment === change.segmentId || segment === `${change.strategyId}:${change.segmentId}`), change.entered, 'segment_entry');
+        this.#enrolInBackground(
+          (trigger) =>
+            trigger.type === 'segment_entry' &&
+            trigger.segments.some(
+              (segment) =>
+                segment === change.segmentId ||
+                segment === `${change.strategyId}:${change.segmentId}`,
+            ),
+          change.entered,
+          'segment_entry',
+        );
       }),
     );
     store.add(
       this.#kernel.events.on('tier.changed', (change) => {
         if (change.direction !== 'upgrade') return;
-        this.#enrolInBackground((trigger) => trigger.type === 'event' && trigger.event === 'tier_upgrade', [change.customerId], 'tier_upgrade');
+        this.#enrolInBackground(
+          (trigger) => trigger.type === 'event' && trigger.event === 'tier_upgrade',
+          [change.customerId],
+          'tier_upgrade',
+        );
       }),
     );
     this.#disposables.add(store);
@@ -412,24 +574,46 @@ export class CampaignEngine {
   }
 
   /** Enrols customers into running campaigns triggered by a bank event (maturity, hand-off…). */
-  async trigger(event: Extract<Trigger, { type: 'event' }>['event'], customerIds: readonly string[]): Promise<number> {
-    return this.#enrolOnTrigger((trigger) => trigger.type === 'event' && trigger.event === event, customerIds, event);
+  async trigger(
+    event: Extract<Trigger, { type: 'event' }>['event'],
+    customerIds: readonly string[],
+  ): Promise<number> {
+    return this.#enrolOnTrigger(
+      (trigger) => trigger.type === 'event' && trigger.event === event,
+      customerIds,
+      event,
+    );
   }
 
   /** Enrolment from an event listener: failures become `campaign.triggerFailed`, never a crash. */
-  #enrolInBackground(matches: (trigger: Trigger) => boolean, customerIds: readonly string[], source: string): void {
+  #enrolInBackground(
+    matches: (trigger: Trigger) => boolean,
+    customerIds: readonly string[],
+    source: string,
+  ): void {
     this.#enrolOnTrigger(matches, customerIds, source).catch((error: unknown) => {
-      this.#kernel.events.emit('campaign.triggerFailed', { source, customers: customerIds.length, error: error instanceof Error ? error : new Error(String(error)) });
+      this.#kernel.events.emit('campaign.triggerFailed', {
+        source,
+        customers: customerIds.length,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
     });
   }
 
-  async #enrolOnTrigger(matches: (trigger: Trigger) => boolean, customerIds: readonly string[], source: string): Promise<number> {
+  async #enrolOnTrigger(
+    matches: (trigger: Trigger) => boolean,
+    customerIds: readonly string[],
+    source: string,
+  ): Promise<number> {
     let total = 0;
     for (const campaign of await this.list('running')) {
       if (!campaign.plan.triggers.some(matches)) continue;
-      const audience = new Set(await audienceIds(campaign.plan.audience, this.#audienceContext(campaign)));
+      const audience = new Set(
+        await audienceIds(campaign.plan.audience, this.#audienceContext(campaign)),
+      );
       const eligible = customerIds.filter((id) => audience.has(id));
-      if (eligible.length > 0) total += (await this.enrol(campaign.id, eligible, { source })).enrolled;
+      if (eligible.length > 0)
+        total += (await this.enrol(campaign.id, eligible, { source })).enrolled;
     }
     return total;
   }
@@ -451,7 +635,15 @@ export class CampaignEngine {
    * Records a customer's or manager's response (registered, attended, referred, a call outcome).
    * A journey waiting for it wakes at once. Recording the same response twice keeps it once.
    */
-  async recordResponse(input: { campaignId: string; customerId: string; kind: ResponseKind; reference?: string; stepId?: string; at?: string; data?: Record<string, unknown> }): Promise<void> {
+  async recordResponse(input: {
+    campaignId: string;
+    customerId: string;
+    kind: ResponseKind;
+    reference?: string;
+    stepId?: string;
+    at?: string;
+    data?: Record<string, unknown>;
+  }): Promise<void> {
     const kind = responseKindSchema.parse(input.kind);
     const at = input.at ?? this.#now();
     const atMs = Date.parse(at);
@@ -459,18 +651,37 @@ export class CampaignEngine {
       const store = new CampaignStore(tx.sql);
       const enrolment = await store.getEnrolment(input.campaignId, input.customerId);
       if (enrolment === undefined)
-        throw new CampaignError('KQ_CAMPAIGN_UNKNOWN', `Customer ${input.customerId} is not enrolled in campaign "${input.campaignId}"; only enrolled customers' responses count.`);
-      await store.insertResponses([{ campaignId: input.campaignId, customerId: input.customerId, kind, reference: input.reference ?? '', stepId: input.stepId ?? null, atMs, data: input.data ?? {} }]);
+        throw new CampaignError(
+          'KQ_CAMPAIGN_UNKNOWN',
+          `Customer ${input.customerId} is not enrolled in campaign "${input.campaignId}"; only enrolled customers' responses count.`,
+        );
+      await store.insertResponses([
+        {
+          campaignId: input.campaignId,
+          customerId: input.customerId,
+          kind,
+          reference: input.reference ?? '',
+          stepId: input.stepId ?? null,
+          atMs,
+          data: input.data ?? {},
+        },
+      ]);
       if (enrolment.state !== 'waiting' || enrolment.nextRunMs <= atMs) return;
       // Only a wait for this kind of response ends early: a fixed wait, or a wait for another
       // response, keeps its time.
       const step = (await store.getCampaign(input.campaignId))?.plan.journey[enrolment.stepIndex];
-      if (step?.type === 'wait' && step.until?.responses.includes(kind) === true) await store.saveEnrolments([{ ...enrolment, nextRunMs: atMs }]);
+      if (step?.type === 'wait' && step.until?.responses.includes(kind) === true)
+        await store.saveEnrolments([{ ...enrolment, nextRunMs: atMs }]);
     });
   }
 
   /** 推荐计划: the referrer named a referee; the referee's qualification later rewards the referrer. */
-  recordReferral(input: { campaignId: string; referrerId: string; refereeId: string; at?: string }): Promise<void> {
+  recordReferral(input: {
+    campaignId: string;
+    referrerId: string;
+    refereeId: string;
+    at?: string;
+  }): Promise<void> {
     return this.recordResponse({
       campaignId: input.campaignId,
       customerId: input.referrerId,
@@ -488,10 +699,19 @@ export class CampaignEngine {
    * `campaignIds` — batch by batch, each batch one transaction. Schedule triggers whose date has come
    * enrol first.
    */
-  async runDue(options: { now?: string; maxBatches?: number; campaignIds?: readonly string[] } = {}): Promise<RunResult> {
+  async runDue(
+    options: { now?: string; maxBatches?: number; campaignIds?: readonly string[] } = {},
+  ): Promise<RunResult> {
     const now = options.now ?? this.#now();
     const nowMs = Date.parse(now);
-    const result: RunResult = { batches: 0, enrolled: 0, enrolments: 0, sent: 0, suppressed: 0, deferred: 0 };
+    const result: RunResult = {
+      batches: 0,
+      enrolled: 0,
+      enrolments: 0,
+      sent: 0,
+      suppressed: 0,
+      deferred: 0,
+    };
     const only = options.campaignIds === undefined ? undefined : new Set(options.campaignIds);
     const chosen = (campaign: Campaign): boolean => only === undefined || only.has(campaign.id);
     result.enrolled += await this.#runSchedules(now, chosen);
@@ -501,7 +721,11 @@ export class CampaignEngine {
     for (;;) {
       if (options.maxBatches !== undefined && result.batches >= options.maxBatches) break;
       const progress = await this.#store.transaction(async (tx) => {
-        const due = await new CampaignStore(tx.sql).dueEnrolments([...byId.keys()], nowMs, this.#batchSize);
+        const due = await new CampaignStore(tx.sql).dueEnrolments(
+          [...byId.keys()],
+          nowMs,
+          this.#batchSize,
+        );
         if (due.length === 0) return undefined;
         return this.#processBatch(tx, due, byId, now, ruleMembers);
       });
@@ -512,7 +736,11 @@ export class CampaignEngine {
       result.suppressed += progress.suppressed;
       result.deferred += progress.deferred;
       this.#onBatch?.(progress);
-      this.#kernel.events.emit('campaign.batchProcessed', { campaignId: byId.size === 1 ? ([...byId.keys()][0] ?? null) : null, ...progress, at: now });
+      this.#kernel.events.emit('campaign.batchProcessed', {
+        campaignId: byId.size === 1 ? ([...byId.keys()][0] ?? null) : null,
+        ...progress,
+        at: now,
+      });
     }
     return result;
   }
@@ -523,9 +751,19 @@ export class CampaignEngine {
    * timer, it advances at least `tickMinutes` (default 15) between passes, so work due within one
    * tick is handled together.
    */
-  async runUntil(until: string, options: { from?: string; tickMinutes?: number } = {}): Promise<RunResult> {
+  async runUntil(
+    until: string,
+    options: { from?: string; tickMinutes?: number } = {},
+  ): Promise<RunResult> {
     const tickMs = Math.max(0, options.tickMinutes ?? 15) * 60_000;
-    const total: RunResult = { batches: 0, enrolled: 0, enrolments: 0, sent: 0, suppressed: 0, deferred: 0 };
+    const total: RunResult = {
+      batches: 0,
+      enrolled: 0,
+      enrolments: 0,
+      sent: 0,
+      suppressed: 0,
+      deferred: 0,
+    };
     const untilMs = Date.parse(until);
     let now = options.from ?? this.#now();
     for (let round = 0; round < 10_000; round += 1) {
@@ -547,31 +785,48 @@ export class CampaignEngine {
         if (trigger.type !== 'schedule') continue;
         for (const date of trigger.dates) {
           if (date > today || campaign.scheduledDatesDone.includes(date)) continue;
-          enrolled += (await this.enrolAudience(campaign.id, { source: `schedule:${date}` })).enrolled;
+          enrolled += (await this.enrolAudience(campaign.id, { source: `schedule:${date}` }))
+            .enrolled;
           const latest = await this.get(campaign.id);
-          await this.campaigns.saveCampaign({ ...latest, scheduledDatesDone: [...latest.scheduledDatesDone, date] });
+          await this.campaigns.saveCampaign({
+            ...latest,
+            scheduledDatesDone: [...latest.scheduledDatesDone, date],
+          });
         }
       }
     }
     return enrolled;
   }
 
-  async #processBatch(tx: StoreRepositories & { sql: SqlExecutor }, due: readonly Enrolment[], campaigns: ReadonlyMap<string, Campaign>, now: string, ruleMembers: Map<string, Set<string>>): Promise<BatchProgress> {
+  async #processBatch(
+    tx: StoreRepositories & { sql: SqlExecutor },
+    due: readonly Enrolment[],
+    campaigns: ReadonlyMap<string, Campaign>,
+    now: string,
+    ruleMembers: Map<string, Set<string>>,
+  ): Promise<BatchProgress> {
     const store = new CampaignStore(tx.sql);
     const nowMs = Date.parse(now);
     const customerIds = [...new Set(due.map((enrolment) => enrolment.customerId))];
-    const customers = new Map((await this.#customers(customerIds)).map((customer) => [customer.id, customer]));
-    const ledger = this.#ledger(await store.contactsSince(customerIds, nowMs - LEDGER_DAYS * DAY_MS));
+    const customers = new Map(
+      (await this.#customers(customerIds)).map((customer) => [customer.id, customer]),
+    );
+    const ledger = this.#ledger(
+      await store.contactsSince(customerIds, nowMs - LEDGER_DAYS * DAY_MS),
+    );
     const runs: StepRun[] = [];
     const messages: OutboxMessage[] = [];
     const deferrals: Deferral[] = [];
     const progress: BatchProgress = { enrolments: due.length, sent: 0, suppressed: 0, deferred: 0 };
     const working: Working[] = due.flatMap((enrolment) => {
       const campaign = campaigns.get(enrolment.campaignId);
-      return campaign === undefined ? [] : [{ enrolment: { ...enrolment }, campaign, yielded: false }];
+      return campaign === undefined
+        ? []
+        : [{ enrolment: { ...enrolment }, campaign, yielded: false }];
     });
     const responses = await this.#responsesFor(store, working);
-    const evidence = (item: Working): Promise<GoalEvidence> => this.#evidence(item, customers.get(item.enrolment.customerId), responses, nowMs, ruleMembers);
+    const evidence = (item: Working): Promise<GoalEvidence> =>
+      this.#evidence(item, customers.get(item.enrolment.customerId), responses, nowMs, ruleMembers);
 
     for (let round = 0; round <= 52 && working.some((item) => !item.yielded); round += 1) {
       const contacts: Array<{ item: Working; step: SendStep | TaskStep }> = [];
@@ -588,26 +843,56 @@ export class CampaignEngine {
           this.#finish(item, 'completed');
           continue;
         }
-        const base = { campaignId: campaign.id, customerId: customer.id, stepId: step.id, purpose: campaign.plan.purpose, priority: campaign.priority, atMs: nowMs };
+        const base = {
+          campaignId: campaign.id,
+          customerId: customer.id,
+          stepId: step.id,
+          purpose: campaign.plan.purpose,
+          priority: campaign.priority,
+          atMs: nowMs,
+        };
         if (step.type === 'wait') {
           if (enrolment.state === 'waiting') {
             enrolment.state = 'active';
             enrolment.stepIndex += 1;
-            if (campaign.plan.goal.exitOnGoal && judgeGoal(campaign.plan.goal, await evidence(item)).met) this.#finish(item, 'goal');
+            if (
+              campaign.plan.goal.exitOnGoal &&
+              judgeGoal(campaign.plan.goal, await evidence(item)).met
+            )
+              this.#finish(item, 'goal');
             continue;
           }
-          const waitMs = step.duration !== undefined ? durationMs(step.duration) : durationMs(step.until?.timeout ?? { days: 1, hours: 0 });
-          runs.push({ ...base, outcome: 'waited', channel: null, detail: { untilMs: nowMs + waitMs } });
+          const waitMs =
+            step.duration !== undefined
+              ? durationMs(step.duration)
+              : durationMs(step.until?.timeout ?? { days: 1, hours: 0 });
+          runs.push({
+            ...base,
+            outcome: 'waited',
+            channel: null,
+            detail: { untilMs: nowMs + waitMs },
+          });
           enrolment.state = 'waiting';
           enrolment.nextRunMs = nowMs + waitMs;
           item.yielded = true;
           continue;
         }
         if (step.type === 'branch') {
-          const taken = (await this.#condition(step.if, item, await evidence(item), responses, ruleMembers)) ? step.then : step.else;
+          const taken = (await this.#condition(
+            step.if,
+            item,
+            await evidence(item),
+            responses,
+            ruleMembers,
+          ))
+            ? step.then
+            : step.else;
           runs.push({ ...base, outcome: 'branched', channel: null, detail: { taken } });
           if (taken === null) this.#finish(item, 'completed');
-          else enrolment.stepIndex = campaign.plan.journey.findIndex((candidate) => candidate.id === taken);
+          else
+            enrolment.stepIndex = campaign.plan.journey.findIndex(
+              (candidate) => candidate.id === taken,
+            );
           continue;
         }
         if (step.type === 'exit') {
@@ -616,7 +901,11 @@ export class CampaignEngine {
           continue;
         }
         // Nobody who already converted is reminded: the goal is judged before every contact after the first.
-        if (campaign.plan.goal.exitOnGoal && enrolment.stepIndex > 0 && judgeGoal(campaign.plan.goal, await evidence(item)).met) {
+        if (
+          campaign.plan.goal.exitOnGoal &&
+          enrolment.stepIndex > 0 &&
+          judgeGoal(campaign.plan.goal, await evidence(item)).met
+        ) {
           this.#finish(item, 'goal');
           continue;
         }
@@ -638,12 +927,33 @@ export class CampaignEngine {
         const decision = decisions[index] as Decision;
         const { enrolment, campaign } = item;
         const channel = step.type === 'send' ? step.channel : taskChannel(step);
-        const base = { campaignId: campaign.id, customerId: enrolment.customerId, stepId: step.id, purpose: campaign.plan.purpose, priority: campaign.priority, atMs: nowMs, channel };
+        const base = {
+          campaignId: campaign.id,
+          customerId: enrolment.customerId,
+          stepId: step.id,
+          purpose: campaign.plan.purpose,
+          priority: campaign.priority,
+          atMs: nowMs,
+          channel,
+        };
         if (decision.allowed) {
           messages.push(this.#message(campaign, enrolment, step, now));
-          runs.push({ ...base, outcome: step.type === 'send' ? 'sent' : 'task', detail: { messageId: messageIdOf(campaign.id, enrolment.customerId, step.id), variant: enrolment.variant } });
+          runs.push({
+            ...base,
+            outcome: step.type === 'send' ? 'sent' : 'task',
+            detail: {
+              messageId: messageIdOf(campaign.id, enrolment.customerId, step.id),
+              variant: enrolment.variant,
+            },
+          });
           const history = ledger.get(enrolment.customerId) ?? [];
-          history.push({ channel, purpose: campaign.plan.purpose, campaignId: campaign.id, priority: campaign.priority, at: now });
+          history.push({
+            channel,
+            purpose: campaign.plan.purpose,
+            campaignId: campaign.id,
+            priority: campaign.priority,
+            at: now,
+          });
           ledger.set(enrolment.customerId, history);
           progress.sent += 1;
           enrolment.stepIndex += 1;
@@ -651,15 +961,34 @@ export class CampaignEngine {
         }
         const codes = decision.reasons.map((reason) => reason.code);
         const retryMs = decision.retryAt === undefined ? undefined : Date.parse(decision.retryAt);
-        const endMs = campaign.endsOn === undefined ? Number.POSITIVE_INFINITY : Date.parse(`${campaign.endsOn}T23:59:59+08:00`);
+        const endMs =
+          campaign.endsOn === undefined
+            ? Number.POSITIVE_INFINITY
+            : Date.parse(`${campaign.endsOn}T23:59:59+08:00`);
         if (retryMs !== undefined && retryMs <= endMs) {
-          deferrals.push({ campaignId: campaign.id, customerId: enrolment.customerId, stepId: step.id, atMs: nowMs, retryMs, reasons: codes });
+          deferrals.push({
+            campaignId: campaign.id,
+            customerId: enrolment.customerId,
+            stepId: step.id,
+            atMs: nowMs,
+            retryMs,
+            reasons: codes,
+          });
           enrolment.nextRunMs = retryMs;
           item.yielded = true;
           progress.deferred += 1;
           return;
         }
-        runs.push({ ...base, outcome: 'suppressed', detail: { reasons: decision.reasons.map((reason) => ({ code: reason.code, message: reason.message })) } });
+        runs.push({
+          ...base,
+          outcome: 'suppressed',
+          detail: {
+            reasons: decision.reasons.map((reason) => ({
+              code: reason.code,
+              message: reason.message,
+            })),
+          },
+        });
         progress.suppressed += 1;
         enrolment.stepIndex += 1;
       });
@@ -678,12 +1007,35 @@ export class CampaignEngine {
     item.yielded = true;
   }
 
-  #message(campaign: Campaign, enrolment: Enrolment, step: SendStep | TaskStep, now: string): OutboxMessage {
+  #message(
+    campaign: Campaign,
+    enrolment: Enrolment,
+    step: SendStep | TaskStep,
+    now: string,
+  ): OutboxMessage {
     const id = messageIdOf(campaign.id, enrolment.customerId, step.id);
-    const common = { campaignId: campaign.id, stepId: step.id, variant: enrolment.variant, variables: this.#variables(campaign, enrolment.customerId) };
+    const common = {
+      campaignId: campaign.id,
+      stepId: step.id,
+      variant: enrolment.variant,
+      variables: this.#variables(campaign, enrolment.customerId),
+    };
     if (step.type === 'send') {
       const template = step.variantTemplates?.[enrolment.variant] ?? step.template;
-      return { id, customerId: enrolment.customerId, channel: step.channel, purpose: campaign.plan.purpose, payload: { ...common, kind: step.channel === 'email' || step.channel === 'wecom' ? 'rich' : 'text', template }, createdAt: now, status: 'pending', attempts: 0 };
+      return {
+        id,
+        customerId: enrolment.customerId,
+        channel: step.channel,
+        purpose: campaign.plan.purpose,
+        payload: {
+          ...common,
+          kind: step.channel === 'email' || step.channel === 'wecom' ? 'rich' : 'text',
+          template,
+        },
+        createdAt: now,
+        status: 'pending',
+        attempts: 0,
+      };
     }
     const dueBy = new Date(Date.parse(now) + step.dueInDays * DAY_MS).toISOString();
     return {
@@ -695,7 +1047,12 @@ export class CampaignEngine {
         ...common,
         kind: 'task',
         template: { id: `${campaign.id}.${step.id}`, text: step.toolkit.script },
-        data: { task: step.task, toolkit: step.toolkit, dueBy, ...(step.label === undefined ? {} : { label: step.label }) },
+        data: {
+          task: step.task,
+          toolkit: step.toolkit,
+          dueBy,
+          ...(step.label === undefined ? {} : { label: step.label }),
+        },
       },
       createdAt: now,
       status: 'pending',
@@ -708,7 +1065,10 @@ export class CampaignEngine {
    * (name, manager) when it renders, so no personal data is copied into the outbox.
    */
   #variables(campaign: Campaign, customerId: string): Record<string, string> {
-    const variables: Record<string, string> = { campaignName: campaign.name['zh-CN'], campaignNameEn: campaign.name.en };
+    const variables: Record<string, string> = {
+      campaignName: campaign.name['zh-CN'],
+      campaignNameEn: campaign.name.en,
+    };
     const table = this.#model.table;
     const row = table.indexOf(customerId);
     if (row !== undefined && table.hasColumn('tier.current')) {
@@ -722,15 +1082,28 @@ export class CampaignEngine {
     const ledger = new Map<string, PolicyContact[]>();
     for (const row of rows) {
       const list = ledger.get(row.customerId) ?? [];
-      list.push({ channel: row.channel as PolicyContact['channel'], purpose: row.purpose as PolicyContact['purpose'], campaignId: row.campaignId, priority: row.priority, at: new Date(row.atMs).toISOString() });
+      list.push({
+        channel: row.channel as PolicyContact['channel'],
+        purpose: row.purpose as PolicyContact['purpose'],
+        campaignId: row.campaignId,
+        priority: row.priority,
+        at: new Date(row.atMs).toISOString(),
+      });
       ledger.set(row.customerId, list);
     }
     return ledger;
   }
 
-  async #responsesFor(store: CampaignStore, working: readonly Working[]): Promise<Map<string, CampaignResponse[]>> {
+  async #responsesFor(
+    store: CampaignStore,
+    working: readonly Working[],
+  ): Promise<Map<string, CampaignResponse[]>> {
     const byCampaign = new Map<string, string[]>();
-    for (const item of working) byCampaign.set(item.campaign.id, [...(byCampaign.get(item.campaign.id) ?? []), item.enrolment.customerId]);
+    for (const item of working)
+      byCampaign.set(item.campaign.id, [
+        ...(byCampaign.get(item.campaign.id) ?? []),
+        item.enrolment.customerId,
+      ]);
     const responses = new Map<string, CampaignResponse[]>();
     for (const [campaignId, ids] of byCampaign) {
       for (const response of await store.responsesOf(campaignId, ids)) {
@@ -741,15 +1114,34 @@ export class CampaignEngine {
     return responses;
   }
 
-  async #evidence(item: Working, customer: Customer | undefined, responses: ReadonlyMap<string, CampaignResponse[]>, nowMs: number, ruleMembers: Map<string, Set<string>>): Promise<GoalEvidence> {
+  async #evidence(
+    item: Working,
+    customer: Customer | undefined,
+    responses: ReadonlyMap<string, CampaignResponse[]>,
+    nowMs: number,
+    ruleMembers: Map<string, Set<string>>,
+  ): Promise<GoalEvidence> {
     const { enrolment, campaign } = item;
     const own = responses.get(`${campaign.id}|${enrolment.customerId}`) ?? [];
     const criterion = campaign.plan.goal.criterion;
-    const needsEvents = 'purchase' in criterion || 'activity' in criterion || ('aumAtLeast' in criterion && criterion.holdDays !== undefined);
-    const events: CustomerEvent[] = needsEvents ? await this.#store.events.listByCustomer(enrolment.customerId, { from: new Date(enrolment.enrolledMs).toISOString() }) : [];
+    const events: CustomerEvent[] = goalReadsEvents(campaign.plan.goal)
+      ? await this.#store.events.listByCustomer(enrolment.customerId, {
+          from: new Date(enrolment.enrolledMs).toISOString(),
+        })
+      : [];
     const referees = 'referral' in criterion ? await this.#customers(refereeIds(own)) : [];
-    const members = 'rule' in criterion ? await this.#ruleMembers(criterion.rule, ruleMembers) : undefined;
-    return { enrolment, customer, events, responses: own, referees, productTypes: await this.#productTypes(), ...(members === undefined ? {} : { ruleMembers: members }), nowMs };
+    const members =
+      'rule' in criterion ? await this.#ruleMembers(criterion.rule, ruleMembers) : undefined;
+    return {
+      enrolment,
+      customer,
+      events,
+      responses: own,
+      referees,
+      productTypes: await this.#productTypes(),
+      ...(members === undefined ? {} : { ruleMembers: members }),
+      nowMs,
+    };
   }
 
   #productTypeCache: Map<string, string> | undefined;
@@ -766,16 +1158,28 @@ export class CampaignEngine {
     const key = JSON.stringify(rule);
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
-    const members = new Set(await audienceIds({ segments: [], rule, exclude: [] }, this.#audienceContext()));
+    const members = new Set(
+      await audienceIds({ segments: [], rule, exclude: [] }, this.#audienceContext()),
+    );
     cache.set(key, members);
     return members;
   }
 
-  async #condition(condition: BranchCondition, item: Working, evidence: GoalEvidence, responses: ReadonlyMap<string, CampaignResponse[]>, ruleMembers: Map<string, Set<string>>): Promise<boolean> {
+  async #condition(
+    condition: BranchCondition,
+    item: Working,
+    evidence: GoalEvidence,
+    responses: ReadonlyMap<string, CampaignResponse[]>,
+    ruleMembers: Map<string, Set<string>>,
+  ): Promise<boolean> {
     if ('goalMet' in condition) return judgeGoal(item.campaign.plan.goal, evidence).met;
     if ('responded' in condition) {
       const own = responses.get(`${item.campaign.id}|${item.enrolment.customerId}`) ?? [];
-      return own.some((response) => condition.responded.includes(response.kind as ResponseKind) && (condition.toStep === undefined || response.stepId === condition.toStep));
+      return own.some(
+        (response) =>
+          condition.responded.includes(response.kind as ResponseKind) &&
+          (condition.toStep === undefined || response.stepId === condition.toStep),
+      );
     }
     return (await this.#ruleMembers(condition.rule, ruleMembers)).has(item.enrolment.customerId);
   }
@@ -786,7 +1190,12 @@ export class CampaignEngine {
 }
 
 /** Creates the engine and brings its tables up to date (idempotent). */
-export async function createCampaignEngine(options: CampaignEngineOptions): Promise<CampaignEngine> {
-  await migrateCampaignStore(options.store.sql, (options.now ?? (() => new Date().toISOString()))());
+export async function createCampaignEngine(
+  options: CampaignEngineOptions,
+): Promise<CampaignEngine> {
+  await migrateCampaignStore(
+    options.store.sql,
+    (options.now ?? (() => new Date().toISOString()))(),
+  );
   return new CampaignEngine(options);
 }

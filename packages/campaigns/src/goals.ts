@@ -43,14 +43,22 @@ function inWindow(event: CustomerEvent, window: { from: number; until: number })
  * The balance day by day from enrolment, starting at the AUM recorded then and moved by every
  * transaction in or out; the goal holds once it stays at or above the bar for `holdDays` days.
  */
-function heldAbove(amount: number, holdDays: number, evidence: GoalEvidence, window: { from: number; until: number }): GoalResult {
+function heldAbove(
+  amount: number,
+  holdDays: number,
+  evidence: GoalEvidence,
+  window: { from: number; until: number },
+): GoalResult {
   const days = Math.floor((window.until - window.from) / DAY_MS);
   if (days < holdDays) return { met: false };
   const movements = new Map<number, number>();
   for (const event of evidence.events) {
     if (event.type !== 'transaction' || !inWindow(event, window)) continue;
     const day = Math.floor((Date.parse(event.occurredAt) - window.from) / DAY_MS);
-    movements.set(day, (movements.get(day) ?? 0) + (event.direction === 'in' ? event.amount : -event.amount));
+    movements.set(
+      day,
+      (movements.get(day) ?? 0) + (event.direction === 'in' ? event.amount : -event.amount),
+    );
   }
   let balance = evidence.enrolment.aumAtEnrolment;
   let run = 0;
@@ -66,7 +74,8 @@ export function judgeGoal(goal: Goal, evidence: GoalEvidence): GoalResult {
   const window = windowOf(goal, evidence);
   const criterion = goal.criterion;
   if ('aumAtLeast' in criterion) {
-    if (criterion.holdDays !== undefined) return heldAbove(criterion.aumAtLeast, criterion.holdDays, evidence, window);
+    if (criterion.holdDays !== undefined)
+      return heldAbove(criterion.aumAtLeast, criterion.holdDays, evidence, window);
     const aum = evidence.customer?.assets.currentAum ?? 0;
     return aum >= criterion.aumAtLeast ? { met: true, atMs: window.until } : { met: false };
   }
@@ -77,27 +86,51 @@ export function judgeGoal(goal: Goal, evidence: GoalEvidence): GoalResult {
         event.type === 'purchase' &&
         inWindow(event, window) &&
         (wanted.productIds === undefined || wanted.productIds.includes(event.productId)) &&
-        (wanted.productTypes === undefined || wanted.productTypes.includes(evidence.productTypes.get(event.productId) ?? '')) &&
+        (wanted.productTypes === undefined ||
+          wanted.productTypes.includes(evidence.productTypes.get(event.productId) ?? '')) &&
         event.amount >= (wanted.minAmount ?? 0),
     );
-    return purchase === undefined ? { met: false } : { met: true, atMs: Date.parse(purchase.occurredAt) };
+    return purchase === undefined
+      ? { met: false }
+      : { met: true, atMs: Date.parse(purchase.occurredAt) };
   }
   if ('activity' in criterion) {
-    const transactions = evidence.events.filter((event) => event.type === 'transaction' && inWindow(event, window));
+    const transactions = evidence.events.filter(
+      (event) => event.type === 'transaction' && inWindow(event, window),
+    );
     const reached = transactions[criterion.activity.minTransactions - 1];
-    return reached === undefined ? { met: false } : { met: true, atMs: Date.parse(reached.occurredAt) };
+    return reached === undefined
+      ? { met: false }
+      : { met: true, atMs: Date.parse(reached.occurredAt) };
   }
   if ('response' in criterion) {
-    const matching = evidence.responses.filter((response) => response.kind === criterion.response && response.atMs > window.from && response.atMs <= window.until);
+    const matching = evidence.responses.filter(
+      (response) =>
+        response.kind === criterion.response &&
+        response.atMs > window.from &&
+        response.atMs <= window.until,
+    );
     const reached = matching[criterion.atLeast - 1];
     return reached === undefined ? { met: false } : { met: true, atMs: reached.atMs };
   }
   if ('referral' in criterion) {
-    const qualified = evidence.referees.some((referee) => referee.assets.currentAum >= criterion.referral.refereeAumAtLeast);
+    const qualified = evidence.referees.some(
+      (referee) => referee.assets.currentAum >= criterion.referral.refereeAumAtLeast,
+    );
     return qualified ? { met: true, atMs: window.until } : { met: false };
   }
   const member = evidence.ruleMembers?.has(evidence.enrolment.customerId) ?? false;
   return member ? { met: true, atMs: window.until } : { met: false };
+}
+
+/** Whether judging the goal needs the customer's events (purchases, activity, a holding period). */
+export function goalReadsEvents(goal: Goal): boolean {
+  const criterion = goal.criterion;
+  return (
+    'purchase' in criterion ||
+    'activity' in criterion ||
+    ('aumAtLeast' in criterion && criterion.holdDays !== undefined)
+  );
 }
 
 /** The referee ids a customer named in `referred` responses. */

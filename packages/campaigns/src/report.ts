@@ -2,9 +2,14 @@
 // per cohort and variant, uplift against the holdout with a 95% confidence interval, AUM uplift in
 // CNY and the cost per (incremental) conversion.
 import type { Customer, CustomerEvent, SqlStore } from '@kequn/core';
-import { judgeGoal, refereeIds } from './goals.js';
+import { goalReadsEvents, judgeGoal, refereeIds } from './goals.js';
 import type { Campaign } from './model.js';
-import { CampaignStore, type CampaignResponse, type Cohort, type Enrolment } from './store/campaign-store.js';
+import {
+  CampaignStore,
+  type CampaignResponse,
+  type Cohort,
+  type Enrolment,
+} from './store/campaign-store.js';
 
 /** z for a two-sided 95% interval. */
 const Z95 = 1.959964;
@@ -53,7 +58,13 @@ export interface CampaignReport {
   aumUpliftPerCustomer: Interval | null;
   aumUpliftTotal: number | null;
   incrementalConversions: number | null;
-  cost: { contacts: number; rewards: number; total: number; perConversion: number | null; perIncrementalConversion: number | null };
+  cost: {
+    contacts: number;
+    rewards: number;
+    total: number;
+    perConversion: number | null;
+    perIncrementalConversion: number | null;
+  };
 }
 
 export interface ReportOptions {
@@ -77,7 +88,10 @@ function rate(tally: Tally): number {
 }
 
 /** Wald interval for the difference of two proportions. */
-export function proportionDifference(treated: { n: number; k: number }, control: { n: number; k: number }): Interval | null {
+export function proportionDifference(
+  treated: { n: number; k: number },
+  control: { n: number; k: number },
+): Interval | null {
   if (treated.n === 0 || control.n === 0) return null;
   const p1 = treated.k / treated.n;
   const p0 = control.k / control.n;
@@ -87,10 +101,14 @@ export function proportionDifference(treated: { n: number; k: number }, control:
 }
 
 /** Welch interval for the difference of two means. */
-export function meanDifference(treated: { n: number; sum: number; squares: number }, control: { n: number; sum: number; squares: number }): Interval | null {
+export function meanDifference(
+  treated: { n: number; sum: number; squares: number },
+  control: { n: number; sum: number; squares: number },
+): Interval | null {
   if (treated.n < 2 || control.n < 2) return null;
   const mean = (group: { n: number; sum: number }) => group.sum / group.n;
-  const variance = (group: { n: number; sum: number; squares: number }) => Math.max(0, (group.squares - (group.sum * group.sum) / group.n) / (group.n - 1));
+  const variance = (group: { n: number; sum: number; squares: number }) =>
+    Math.max(0, (group.squares - (group.sum * group.sum) / group.n) / (group.n - 1));
   const estimate = mean(treated) - mean(control);
   const se = Math.sqrt(variance(treated) / treated.n + variance(control) / control.n);
   return { estimate, low: estimate - Z95 * se, high: estimate + Z95 * se };
@@ -108,12 +126,15 @@ function add(tally: Tally, converted: boolean, aumChange: number): void {
 }
 
 function merge(tallies: readonly Tally[]): Tally {
-  return tallies.reduce((sum, tally) => ({
-    customers: sum.customers + tally.customers,
-    conversions: sum.conversions + tally.conversions,
-    aumChange: sum.aumChange + tally.aumChange,
-    aumChangeSquares: sum.aumChangeSquares + tally.aumChangeSquares,
-  }), emptyTally());
+  return tallies.reduce(
+    (sum, tally) => ({
+      customers: sum.customers + tally.customers,
+      conversions: sum.conversions + tally.conversions,
+      aumChange: sum.aumChange + tally.aumChange,
+      aumChangeSquares: sum.aumChangeSquares + tally.aumChangeSquares,
+    }),
+    emptyTally(),
+  );
 }
 
 function asMoments(tally: Tally): { n: number; sum: number; squares: number } {
@@ -121,11 +142,17 @@ function asMoments(tally: Tally): { n: number; sum: number; squares: number } {
 }
 
 async function eventsAfter(store: SqlStore, enrolment: Enrolment): Promise<CustomerEvent[]> {
-  return store.events.listByCustomer(enrolment.customerId, { from: new Date(enrolment.enrolledMs).toISOString() });
+  return store.events.listByCustomer(enrolment.customerId, {
+    from: new Date(enrolment.enrolledMs).toISOString(),
+  });
 }
 
 /** Measures a campaign. Reads enrolments page by page, so memory does not grow with the audience. */
-export async function campaignReport(store: SqlStore, campaign: Campaign, options: ReportOptions = {}): Promise<CampaignReport> {
+export async function campaignReport(
+  store: SqlStore,
+  campaign: Campaign,
+  options: ReportOptions = {},
+): Promise<CampaignReport> {
   const campaigns = new CampaignStore(store.sql);
   const asOf = options.asOf ?? new Date().toISOString();
   const nowMs = Date.parse(asOf);
@@ -134,7 +161,7 @@ export async function campaignReport(store: SqlStore, campaign: Campaign, option
   const productTypes = new Map(products.map((product) => [product.id, product.type]));
   const goal = campaign.plan.goal;
   const criterion = goal.criterion;
-  const needsEvents = 'purchase' in criterion || 'activity' in criterion || ('aumAtLeast' in criterion && criterion.holdDays !== undefined);
+  const needsEvents = goalReadsEvents(goal);
   const tallies = new Map<string, Tally>();
   let enrolled = 0;
   let after = '';
@@ -142,9 +169,17 @@ export async function campaignReport(store: SqlStore, campaign: Campaign, option
     const page = await campaigns.enrolmentPage(campaign.id, after, 1_000);
     if (page.length === 0) break;
     after = page.at(-1)?.customerId ?? after;
-    const customers = new Map((await lookup(page.map((enrolment) => enrolment.customerId))).map((customer) => [customer.id, customer]));
+    const customers = new Map(
+      (await lookup(page.map((enrolment) => enrolment.customerId))).map((customer) => [
+        customer.id,
+        customer,
+      ]),
+    );
     const responses = new Map<string, CampaignResponse[]>();
-    for (const response of await campaigns.responsesOf(campaign.id, page.map((enrolment) => enrolment.customerId)))
+    for (const response of await campaigns.responsesOf(
+      campaign.id,
+      page.map((enrolment) => enrolment.customerId),
+    ))
       responses.set(response.customerId, [...(responses.get(response.customerId) ?? []), response]);
     for (const enrolment of page) {
       enrolled += 1;
@@ -171,16 +206,33 @@ export async function campaignReport(store: SqlStore, campaign: Campaign, option
   const cohorts: CohortResult[] = [...tallies.entries()]
     .map(([key, tally]) => {
       const [cohort, variant] = key.split('|') as [Cohort, string];
-      return { cohort, variant, customers: tally.customers, conversions: tally.conversions, conversionRate: rate(tally), meanAumChange: tally.customers === 0 ? 0 : tally.aumChange / tally.customers };
+      return {
+        cohort,
+        variant,
+        customers: tally.customers,
+        conversions: tally.conversions,
+        conversionRate: rate(tally),
+        meanAumChange: tally.customers === 0 ? 0 : tally.aumChange / tally.customers,
+      };
     })
     .sort((a, b) => a.cohort.localeCompare(b.cohort) || a.variant.localeCompare(b.variant));
-  const treated = merge([...tallies.entries()].filter(([key]) => key.startsWith('treatment|')).map(([, tally]) => tally));
+  const treated = merge(
+    [...tallies.entries()]
+      .filter(([key]) => key.startsWith('treatment|'))
+      .map(([, tally]) => tally),
+  );
   const control = tallies.get('holdout|control') ?? emptyTally();
-  const uplift = proportionDifference({ n: treated.customers, k: treated.conversions }, { n: control.customers, k: control.conversions });
+  const uplift = proportionDifference(
+    { n: treated.customers, k: treated.conversions },
+    { n: control.customers, k: control.conversions },
+  );
   const variantUplift: Record<string, Interval> = {};
   for (const [key, tally] of tallies) {
     if (!key.startsWith('treatment|')) continue;
-    const interval = proportionDifference({ n: tally.customers, k: tally.conversions }, { n: control.customers, k: control.conversions });
+    const interval = proportionDifference(
+      { n: tally.customers, k: tally.conversions },
+      { n: control.customers, k: control.conversions },
+    );
     if (interval !== null) variantUplift[key.slice('treatment|'.length)] = interval;
   }
   const aumUpliftPerCustomer = meanDifference(asMoments(treated), asMoments(control));
@@ -188,8 +240,14 @@ export async function campaignReport(store: SqlStore, campaign: Campaign, option
   const funnel = await funnelOf(campaigns, campaign);
   const contactCost = funnel.reduce((sum, step) => {
     const journeyStep = campaign.plan.journey.find((candidate) => candidate.id === step.stepId);
-    if (journeyStep === undefined || (journeyStep.type !== 'send' && journeyStep.type !== 'task')) return sum;
-    const channel = journeyStep.type === 'send' ? journeyStep.channel : journeyStep.task === 'call' ? 'phone' : 'branch';
+    if (journeyStep === undefined || (journeyStep.type !== 'send' && journeyStep.type !== 'task'))
+      return sum;
+    const channel =
+      journeyStep.type === 'send'
+        ? journeyStep.channel
+        : journeyStep.task === 'call'
+          ? 'phone'
+          : 'branch';
     return sum + (step.sent + step.tasks) * (campaign.costs.perContact[channel] ?? 0);
   }, 0);
   const rewards = treated.conversions * campaign.costs.perConversion;
@@ -205,14 +263,16 @@ export async function campaignReport(store: SqlStore, campaign: Campaign, option
     uplift,
     variantUplift,
     aumUpliftPerCustomer,
-    aumUpliftTotal: aumUpliftPerCustomer === null ? null : aumUpliftPerCustomer.estimate * treated.customers,
+    aumUpliftTotal:
+      aumUpliftPerCustomer === null ? null : aumUpliftPerCustomer.estimate * treated.customers,
     incrementalConversions: incremental,
     cost: {
       contacts: contactCost,
       rewards,
       total,
       perConversion: treated.conversions === 0 ? null : total / treated.conversions,
-      perIncrementalConversion: incremental === null || incremental <= 0 ? null : total / incremental,
+      perIncrementalConversion:
+        incremental === null || incremental <= 0 ? null : total / incremental,
     },
   };
 }
@@ -223,18 +283,34 @@ async function funnelOf(campaigns: CampaignStore, campaign: Campaign): Promise<F
   const deferrals = await campaigns.deferralReasons(campaign.id);
   return campaign.plan.journey.map((step) => {
     const own = counts.filter((count) => count.stepId === step.id && count.cohort === 'treatment');
-    const sum = (outcome?: string) => own.filter((count) => outcome === undefined || count.outcome === outcome).reduce((total, count) => total + count.count, 0);
+    const sum = (outcome?: string) =>
+      own
+        .filter((count) => outcome === undefined || count.outcome === outcome)
+        .reduce((total, count) => total + count.count, 0);
     const suppressedBy: Record<string, number> = {};
     for (const suppression of suppressions.filter((entry) => entry.stepId === step.id)) {
       const reasons = suppression.detail['reasons'];
       if (!Array.isArray(reasons)) continue;
       for (const reason of reasons) {
-        const code = typeof reason === 'object' && reason !== null ? String((reason as { code?: unknown }).code) : String(reason);
+        const code =
+          typeof reason === 'object' && reason !== null
+            ? String((reason as { code?: unknown }).code)
+            : String(reason);
         suppressedBy[code] = (suppressedBy[code] ?? 0) + 1;
       }
     }
     const deferredBy: Record<string, number> = {};
-    for (const deferral of deferrals.filter((entry) => entry.stepId === step.id)) for (const code of deferral.reasons) deferredBy[code] = (deferredBy[code] ?? 0) + 1;
-    return { stepId: step.id, type: step.type, reached: sum(), sent: sum('sent'), tasks: sum('task'), suppressed: sum('suppressed'), suppressedBy, deferredBy };
+    for (const deferral of deferrals.filter((entry) => entry.stepId === step.id))
+      for (const code of deferral.reasons) deferredBy[code] = (deferredBy[code] ?? 0) + 1;
+    return {
+      stepId: step.id,
+      type: step.type,
+      reached: sum(),
+      sent: sum('sent'),
+      tasks: sum('task'),
+      suppressed: sum('suppressed'),
+      suppressedBy,
+      deferredBy,
+    };
   });
 }

@@ -41,7 +41,8 @@ export function campaignStartAfter(asOf: string): string {
   for (;;) {
     date.setTime(date.getTime() + DAY_MS);
     const weekday = new Date(date.getTime() + 8 * 3_600_000).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) return `${new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}T10:00:00+08:00`;
+    if (weekday !== 0 && weekday !== 6)
+      return `${new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}T10:00:00+08:00`;
   }
 }
 
@@ -82,12 +83,44 @@ export interface DemoDispatch extends DispatchSummary {
 }
 
 /** One campaign per shipped type, configured as a bank would for the demo bank. */
-function demoCampaigns(startsOn: string): Array<{ id: string; type: string; name: { 'zh-CN': string; en: string }; parameters: Record<string, unknown>; priority: number }> {
+function demoCampaigns(
+  startsOn: string,
+): Array<{
+  id: string;
+  type: string;
+  name: { 'zh-CN': string; en: string };
+  parameters: Record<string, unknown>;
+  priority: number;
+}> {
   return [
-    { id: 'demo-threshold-reward', type: 'threshold-reward', name: { 'zh-CN': '达标有礼（5万元）', en: 'Threshold reward (CNY 50k)' }, parameters: {}, priority: 20 },
-    { id: 'demo-maturity-remarketing', type: 'maturity-remarketing', name: { 'zh-CN': '到期再营销', en: 'Maturity re-marketing' }, parameters: {}, priority: 30 },
-    { id: 'demo-dormant-activation', type: 'dormant-activation', name: { 'zh-CN': '休眠客户激活', en: 'Dormant activation' }, parameters: {}, priority: 10 },
-    { id: 'demo-referral', type: 'referral', name: { 'zh-CN': '推荐有礼', en: 'Referral programme' }, parameters: {}, priority: 5 },
+    {
+      id: 'demo-threshold-reward',
+      type: 'threshold-reward',
+      name: { 'zh-CN': '达标有礼（5万元）', en: 'Threshold reward (CNY 50k)' },
+      parameters: {},
+      priority: 20,
+    },
+    {
+      id: 'demo-maturity-remarketing',
+      type: 'maturity-remarketing',
+      name: { 'zh-CN': '到期再营销', en: 'Maturity re-marketing' },
+      parameters: {},
+      priority: 30,
+    },
+    {
+      id: 'demo-dormant-activation',
+      type: 'dormant-activation',
+      name: { 'zh-CN': '休眠客户激活', en: 'Dormant activation' },
+      parameters: {},
+      priority: 10,
+    },
+    {
+      id: 'demo-referral',
+      type: 'referral',
+      name: { 'zh-CN': '推荐有礼', en: 'Referral programme' },
+      parameters: {},
+      priority: 5,
+    },
     {
       id: 'demo-event-invitation',
       type: 'event-invitation',
@@ -95,7 +128,13 @@ function demoCampaigns(startsOn: string): Array<{ id: string; type: string; name
       parameters: { eventDate: addDays(`${startsOn}T00:00:00+08:00`, 14).slice(0, 10) },
       priority: 15,
     },
-    { id: 'demo-upgrade-congratulation', type: 'upgrade-congratulation', name: { 'zh-CN': '升级祝贺与客户经理介绍', en: 'Upgrade congratulation' }, parameters: {}, priority: 40 },
+    {
+      id: 'demo-upgrade-congratulation',
+      type: 'upgrade-congratulation',
+      name: { 'zh-CN': '升级祝贺与客户经理介绍', en: 'Upgrade congratulation' },
+      parameters: {},
+      priority: 40,
+    },
   ];
 }
 
@@ -104,23 +143,38 @@ function demoCampaigns(startsOn: string): Array<{ id: string; type: string; name
  * person), start, run the journeys through 45 simulated days, simulate responses, report. A store
  * that already holds the demo campaigns is reported again rather than run twice.
  */
-export async function runDemoCampaigns(options: DemoCampaignOptions): Promise<{ campaigns: DemoCampaignSummary[]; dispatch: DemoDispatch | undefined }> {
+export async function runDemoCampaigns(
+  options: DemoCampaignOptions,
+): Promise<{ campaigns: DemoCampaignSummary[]; dispatch: DemoDispatch | undefined }> {
   const start = campaignStartAfter(options.asOf);
   const end = addDays(start, 45);
   // Customers as they are now: the store's (else the bank's), with the AUM the simulated responses
   // raised. The simulation is kept beside the bank, not in it, so the demo bank itself never changes.
   const simulatedAum = await readSimulatedAum(options.store);
   const lookupMany: CustomerLookup = async (ids) => {
-    const stored = new Map((await options.store.customers.getMany(ids)).map((customer) => [customer.id, customer]));
+    const stored = new Map(
+      (await options.store.customers.getMany(ids)).map((customer) => [customer.id, customer]),
+    );
     return ids.flatMap((id) => {
       const customer = stored.get(id) ?? options.lookup(id);
       if (customer === undefined) return [];
       const aum = simulatedAum.get(id);
-      return [aum === undefined ? customer : { ...customer, assets: { ...customer.assets, currentAum: aum } }];
+      return [
+        aum === undefined
+          ? customer
+          : { ...customer, assets: { ...customer.assets, currentAum: aum } },
+      ];
     });
   };
   let now = start;
-  const engine = await createCampaignEngine({ kernel: options.kernel, store: options.store, model: options.model, customers: lookupMany, now: () => now, globalHoldout: 0.02 });
+  const engine = await createCampaignEngine({
+    kernel: options.kernel,
+    store: options.store,
+    model: options.model,
+    customers: lookupMany,
+    now: () => now,
+    globalHoldout: 0.02,
+  });
   const summaries: DemoCampaignSummary[] = [];
   let dispatch: DemoDispatch | undefined;
   try {
@@ -128,9 +182,29 @@ export async function runDemoCampaigns(options: DemoCampaignOptions): Promise<{ 
     for (const definition of demoCampaigns(start.slice(0, 10))) {
       if ((await engine.campaigns.getCampaign(definition.id)) !== undefined) continue;
       now = start;
-      await engine.create({ ...definition, experiment: { holdout: 0.1, variants: [{ id: 'a', weight: 1 }, { id: 'b', weight: 1 }], stratifyBy: 'tier.current' }, costs: { perContact: { sms: 0.05, wecom: 0, email: 0.01, app_push: 0, phone: 8, branch: 20 }, perConversion: 50 } }, { actor: 'demo:marketing-planner' });
+      await engine.create(
+        {
+          ...definition,
+          experiment: {
+            holdout: 0.1,
+            variants: [
+              { id: 'a', weight: 1 },
+              { id: 'b', weight: 1 },
+            ],
+            stratifyBy: 'tier.current',
+          },
+          costs: {
+            perContact: { sms: 0.05, wecom: 0, email: 0.01, app_push: 0, phone: 8, branch: 20 },
+            perConversion: 50,
+          },
+        },
+        { actor: 'demo:marketing-planner' },
+      );
       await engine.submit(definition.id, { actor: 'demo:marketing-planner' });
-      await engine.approve(definition.id, { actor: 'demo:branch-head', note: 'approved for the demo bank' });
+      await engine.approve(definition.id, {
+        actor: 'demo:branch-head',
+        note: 'approved for the demo bank',
+      });
       await engine.start(definition.id, { actor: 'demo:marketing-planner' });
       fresh.push(definition.id);
     }
@@ -140,14 +214,34 @@ export async function runDemoCampaigns(options: DemoCampaignOptions): Promise<{ 
       await engine.trigger('tier_upgrade', await upgradedCustomers(options));
       await engine.runUntil(end, { from: start });
       dispatch = await dispatchOutbox(options, lookupMany);
-      for (const id of fresh) await simulateOutcomes(engine, options, await engine.get(id), end, lookupMany, simulatedAum);
+      for (const id of fresh)
+        await simulateOutcomes(
+          engine,
+          options,
+          await engine.get(id),
+          end,
+          lookupMany,
+          simulatedAum,
+        );
       now = end;
-      for (const id of fresh) await engine.complete(id, { actor: 'demo:marketing-planner', note: 'demo window ended' });
+      for (const id of fresh)
+        await engine.complete(id, { actor: 'demo:marketing-planner', note: 'demo window ended' });
     }
     for (const definition of demoCampaigns(start.slice(0, 10))) {
       const campaign = await engine.get(definition.id);
-      const report = await campaignReport(options.store, campaign, { asOf: end, customers: lookupMany });
-      summaries.push({ id: campaign.id, type: campaign.type, name: campaign.name, reused: !fresh.includes(campaign.id), audience: report.enrolled, report, outbox: await outboxByChannel(options.store, campaign.id) });
+      const report = await campaignReport(options.store, campaign, {
+        asOf: end,
+        customers: lookupMany,
+      });
+      summaries.push({
+        id: campaign.id,
+        type: campaign.type,
+        name: campaign.name,
+        reused: !fresh.includes(campaign.id),
+        audience: report.enrolled,
+        report,
+        outbox: await engine.campaigns.contactsByChannel(campaign.id),
+      });
     }
   } finally {
     await engine.dispose();
@@ -159,22 +253,38 @@ export async function runDemoCampaigns(options: DemoCampaignOptions): Promise<{ 
  * Reach: the outbox drained through the console channel (SMS, e-mail, WeCom, app push written to a
  * JSON-lines file, values masked) and the manager-task channel (calls and visits on managers' lists).
  */
-async function dispatchOutbox(options: DemoCampaignOptions, lookupMany: CustomerLookup): Promise<DemoDispatch> {
+async function dispatchOutbox(
+  options: DemoCampaignOptions,
+  lookupMany: CustomerLookup,
+): Promise<DemoDispatch> {
   // The dispatcher renders from the store's customers; a throwaway store gets the ones it needs.
-  const pending = await options.store.sql.query(`SELECT DISTINCT customer_id FROM outbox WHERE status = 'pending'`);
+  const pending = await options.store.sql.query(
+    `SELECT DISTINCT customer_id FROM outbox WHERE status = 'pending'`,
+  );
   const ids = pending.map((row) => String(row['customer_id']));
   for (let start = 0; start < ids.length; start += 2_000) {
     const chunk = ids.slice(start, start + 2_000);
-    const stored = new Set((await options.store.customers.getMany(chunk)).map((customer) => customer.id));
+    const stored = new Set(
+      (await options.store.customers.getMany(chunk)).map((customer) => customer.id),
+    );
     await options.store.customers.upsert(await lookupMany(chunk.filter((id) => !stored.has(id))));
   }
   const tasks = createManagerTaskPlugin({ store: options.store });
-  const kernel = createKernel({ plugins: [consoleChannelPlugin, tasks], settings: { 'channel-console': { path: options.messagesPath } } });
+  const kernel = createKernel({
+    plugins: [consoleChannelPlugin, tasks],
+    settings: { 'channel-console': { path: options.messagesPath } },
+  });
   await kernel.start();
-  const dispatcher = createDispatcher({ store: options.store, channels: kernel, retry: { maxAttempts: 3, baseMs: 10, maxMs: 100 } });
+  const dispatcher = createDispatcher({
+    store: options.store,
+    channels: kernel,
+    retry: { maxAttempts: 3, baseMs: 10, maxMs: 100 },
+  });
   try {
     const summary = await dispatcher.runUntilIdle();
-    const open = await options.store.sql.query(`SELECT COUNT(*) AS n FROM manager_tasks WHERE status = 'open'`);
+    const open = await options.store.sql.query(
+      `SELECT COUNT(*) AS n FROM manager_tasks WHERE status = 'open'`,
+    );
     return { ...summary, path: options.messagesPath, openTasks: Number(open[0]?.['n'] ?? 0) };
   } finally {
     await dispatcher.close();
@@ -189,7 +299,8 @@ function maturingCustomers(model: CustomerModel, asOf: string): string[] {
   if (!table.hasColumn('holdings.nextMaturityDate')) return ids;
   for (let row = 0; row < table.size; row++) {
     const date = table.value(row, 'holdings.nextMaturityDate');
-    if (table.isLive(row) && typeof date === 'string' && date > asOf && date <= until) ids.push(table.idAt(row));
+    if (table.isLive(row) && typeof date === 'string' && date > asOf && date <= until)
+      ids.push(table.idAt(row));
   }
   return ids;
 }
@@ -199,14 +310,10 @@ async function upgradedCustomers(options: DemoCampaignOptions): Promise<string[]
   const memberships = await options.model.evaluate('tiering');
   const upper = ['mid', 'high_end', 'private'];
   const ids: string[] = [];
-  for (const tier of upper) for (const row of memberships.get(tier) ?? []) ids.push(options.model.table.idAt(row));
+  for (const tier of upper)
+    for (const row of memberships.get(tier) ?? []) ids.push(options.model.table.idAt(row));
   // Of those in the upper tiers, the demo treats one in twelve as newly upgraded this month.
   return ids.filter((id) => uniformHash(`upgrade|${options.seed}|${id}`) < 1 / 12);
-}
-
-async function outboxByChannel(store: SqlStore, campaignId: string): Promise<Record<string, number>> {
-  const rows = await store.sql.query('SELECT channel, COUNT(*) AS n FROM campaign_step_runs WHERE campaign_id = $1 AND outcome IN ($2, $3) GROUP BY channel', [campaignId, 'sent', 'task']);
-  return Object.fromEntries(rows.map((row) => [String(row['channel']), Number(row['n'])]));
 }
 
 /**
@@ -219,10 +326,19 @@ const SIMULATED_AUM_KEY = 'demo/simulated-aum';
 async function readSimulatedAum(store: SqlStore): Promise<Map<string, number>> {
   const saved = await store.pluginState.get(SIMULATED_AUM_KEY);
   const entries = typeof saved === 'object' && saved !== null ? Object.entries(saved) : [];
-  return new Map(entries.flatMap(([id, aum]) => (typeof aum === 'number' ? [[id, aum] as const] : [])));
+  return new Map(
+    entries.flatMap(([id, aum]) => (typeof aum === 'number' ? [[id, aum] as const] : [])),
+  );
 }
 
-async function simulateOutcomes(engine: CampaignEngine, options: DemoCampaignOptions, campaign: Campaign, end: string, lookupMany: CustomerLookup, simulatedAum: Map<string, number>): Promise<void> {
+async function simulateOutcomes(
+  engine: CampaignEngine,
+  options: DemoCampaignOptions,
+  campaign: Campaign,
+  end: string,
+  lookupMany: CustomerLookup,
+  simulatedAum: Map<string, number>,
+): Promise<void> {
   const store = new CampaignStore(options.store.sql);
   const events: CustomerEvent[] = [];
   const updated: Customer[] = [];
@@ -231,7 +347,12 @@ async function simulateOutcomes(engine: CampaignEngine, options: DemoCampaignOpt
     const page = await store.enrolmentPage(campaign.id, after, 2_000);
     if (page.length === 0) break;
     after = page.at(-1)?.customerId ?? after;
-    const customers = new Map((await lookupMany(page.map((enrolment) => enrolment.customerId))).map((customer) => [customer.id, customer]));
+    const customers = new Map(
+      (await lookupMany(page.map((enrolment) => enrolment.customerId))).map((customer) => [
+        customer.id,
+        customer,
+      ]),
+    );
     for (const enrolment of page) {
       const customer = customers.get(enrolment.customerId);
       if (customer === undefined) continue;
@@ -240,7 +361,12 @@ async function simulateOutcomes(engine: CampaignEngine, options: DemoCampaignOpt
       const day = 1 + Math.floor(uniformHash(`day|${campaign.id}|${enrolment.customerId}`) * 7);
       const at = new Date(enrolment.enrolledMs + day * DAY_MS + 3 * 3_600_000).toISOString();
       if (!converts) continue;
-      await respond(engine, options, { campaign, enrolment, customer, at, end }, { events, updated });
+      await respond(
+        engine,
+        options,
+        { campaign, enrolment, customer, at, end },
+        { events, updated },
+      );
     }
   }
   for (const customer of updated) simulatedAum.set(customer.id, customer.assets.currentAum);
@@ -258,36 +384,87 @@ interface Conversion {
   end: string;
 }
 
-async function respond(engine: CampaignEngine, options: DemoCampaignOptions, conversion: Conversion, out: { events: CustomerEvent[]; updated: Customer[] }): Promise<void> {
+async function respond(
+  engine: CampaignEngine,
+  options: DemoCampaignOptions,
+  conversion: Conversion,
+  out: { events: CustomerEvent[]; updated: Customer[] },
+): Promise<void> {
   const { campaign, enrolment, customer, at, end } = conversion;
   const events = out.events;
   const criterion = campaign.plan.goal.criterion;
   const eventId = (suffix: string) => `${customer.id}-${campaign.id}-${suffix}`;
   if ('aumAtLeast' in criterion) {
-    const amount = Math.max(1_000, Math.ceil(criterion.aumAtLeast - enrolment.aumAtEnrolment + 1_000));
-    events.push({ id: eventId('inflow'), customerId: customer.id, occurredAt: at, type: 'transaction', amount, direction: 'in', channel: 'mobile', category: 'transfer' });
-    out.updated.push({ ...customer, assets: { ...customer.assets, currentAum: customer.assets.currentAum + amount } });
+    const amount = Math.max(
+      1_000,
+      Math.ceil(criterion.aumAtLeast - enrolment.aumAtEnrolment + 1_000),
+    );
+    events.push({
+      id: eventId('inflow'),
+      customerId: customer.id,
+      occurredAt: at,
+      type: 'transaction',
+      amount,
+      direction: 'in',
+      channel: 'mobile',
+      category: 'transfer',
+    });
+    out.updated.push({
+      ...customer,
+      assets: { ...customer.assets, currentAum: customer.assets.currentAum + amount },
+    });
     return;
   }
   if ('purchase' in criterion) {
-    const product = options.lookupProduct(criterion.purchase.productIds, criterion.purchase.productTypes);
+    const product = options.lookupProduct(
+      criterion.purchase.productIds,
+      criterion.purchase.productTypes,
+    );
     if (product === undefined) return;
     const amount = Math.max(criterion.purchase.minAmount ?? 0, 50_000);
-    events.push({ id: eventId('purchase'), customerId: customer.id, occurredAt: at, type: 'purchase', productId: product, amount });
+    events.push({
+      id: eventId('purchase'),
+      customerId: customer.id,
+      occurredAt: at,
+      type: 'purchase',
+      productId: product,
+      amount,
+    });
     return;
   }
   if ('activity' in criterion) {
     for (let index = 0; index < criterion.activity.minTransactions; index++)
-      events.push({ id: eventId(`activity-${index}`), customerId: customer.id, occurredAt: new Date(Date.parse(at) + index * 3_600_000).toISOString(), type: 'transaction', amount: 200, direction: 'out', channel: 'mobile', category: 'consumption' });
+      events.push({
+        id: eventId(`activity-${index}`),
+        customerId: customer.id,
+        occurredAt: new Date(Date.parse(at) + index * 3_600_000).toISOString(),
+        type: 'transaction',
+        amount: 200,
+        direction: 'out',
+        channel: 'mobile',
+        category: 'consumption',
+      });
     return;
   }
   if ('response' in criterion) {
     for (let index = 0; index < criterion.atLeast; index++)
-      await engine.recordResponse({ campaignId: campaign.id, customerId: customer.id, kind: criterion.response, reference: `simulated-${index}`, at: at < end ? at : end });
+      await engine.recordResponse({
+        campaignId: campaign.id,
+        customerId: customer.id,
+        kind: criterion.response,
+        reference: `simulated-${index}`,
+        at: at < end ? at : end,
+      });
     return;
   }
   if ('referral' in criterion) {
     const referee = options.refereeFor(customer.id, criterion.referral.refereeAumAtLeast);
-    if (referee !== undefined) await engine.recordReferral({ campaignId: campaign.id, referrerId: customer.id, refereeId: referee, at });
+    if (referee !== undefined)
+      await engine.recordReferral({
+        campaignId: campaign.id,
+        referrerId: customer.id,
+        refereeId: referee,
+        at,
+      });
   }
 }

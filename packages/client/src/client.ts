@@ -44,8 +44,13 @@ function queryString(query: Readonly<Record<string, unknown>> | undefined): stri
   return text === '' ? '' : `?${text}`;
 }
 
+/** Built once: every call looks its contract up by id, so a scan of the route table per call is waste. */
+const contractsById: ReadonlyMap<string, RouteContract> = new Map(
+  kequnRoutes.map((route) => [route.id, route]),
+);
+
 function contractOf(id: string): RouteContract {
-  const contract = kequnRoutes.find((route) => route.id === id);
+  const contract = contractsById.get(id);
   if (contract === undefined) throw new TypeError(`No route "${id}" in the Kequn API.`);
   return contract;
 }

@@ -72,6 +72,23 @@ export async function until<T>(
   throw new Error(`Timed out waiting for ${what}`);
 }
 
+/**
+ * Mounts a single `<tag>` in `lang`, gives it a head-office client and waits until `parts` in its
+ * shadow root number `count` (its data has rendered).
+ */
+export async function mountLoaded<E extends Element>(
+  tag: string,
+  lang: string,
+  parts: string,
+  count: number,
+  what: string,
+): Promise<E> {
+  const element = mount<E & { client: unknown }>(`<${tag}></${tag}>`, tag, lang);
+  element.client = await clientFor();
+  await until(() => shadow(element).querySelectorAll(`[part~="${parts}"]`).length === count, what);
+  return element;
+}
+
 export function shadow(element: Element): ShadowRoot {
   const root = element.shadowRoot;
   if (root === null) throw new Error(`${element.localName} has no shadow root`);

@@ -129,7 +129,7 @@ describe('kq-campaign-board', () => {
     const element = await board('en', 'branch_head', CHECKER);
     expect(await act(element, 'board-approve', 'approve')).toMatchObject({
       status: 'approved',
-      stage: 'distribution',
+      stage: 'reach',
     });
     expect(await act(element, 'board-approve', 'start')).toMatchObject({
       status: 'running',

@@ -5,26 +5,15 @@ import {
   axeViolations,
   cleanup,
   clientFor,
-  mount,
+  mountLoaded,
   nextEvent,
   shadow,
-  until,
 } from './browser-helpers.js';
 
 afterEach(cleanup);
 
-async function migration(lang: string): Promise<KqTierMigration> {
-  const element = mount<KqTierMigration>(
-    '<kq-tier-migration></kq-tier-migration>',
-    'kq-tier-migration',
-    lang,
-  );
-  element.client = await clientFor();
-  await until(
-    () => shadow(element).querySelectorAll('[part~="cell"]').length === 25,
-    'the 5×5 matrix',
-  );
-  return element;
+function migration(lang: string): Promise<KqTierMigration> {
+  return mountLoaded<KqTierMigration>('kq-tier-migration', lang, 'cell', 25, 'the 5×5 matrix');
 }
 
 describe('kq-tier-migration', () => {

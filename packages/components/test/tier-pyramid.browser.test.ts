@@ -5,23 +5,15 @@ import {
   axeViolations,
   cleanup,
   clientFor,
-  mount,
+  mountLoaded,
   nextEvent,
   shadow,
-  until,
 } from './browser-helpers.js';
 
 afterEach(cleanup);
 
-async function pyramid(lang: string): Promise<KqTierPyramid> {
-  const element = mount<KqTierPyramid>(
-    '<kq-tier-pyramid></kq-tier-pyramid>',
-    'kq-tier-pyramid',
-    lang,
-  );
-  element.client = await clientFor();
-  await until(() => shadow(element).querySelectorAll('[part~="tier"]').length === 5, 'five tiers');
-  return element;
+function pyramid(lang: string): Promise<KqTierPyramid> {
+  return mountLoaded<KqTierPyramid>('kq-tier-pyramid', lang, 'tier', 5, 'five tiers');
 }
 
 describe('kq-tier-pyramid', () => {

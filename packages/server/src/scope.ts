@@ -63,18 +63,6 @@ export function customerInScope(
   }
 }
 
-/** Whether a table row is in scope, read from the table's branch and manager columns. */
-export function rowInScope(state: BankState, scope: DataScope, row: number): boolean {
-  const table = state.model.table;
-  if (!table.isLive(row)) return false;
-  const branchId = table.value(row, 'branchId');
-  const managerId = table.value(row, 'relationshipManagerId');
-  return customerInScope(scope, {
-    branchId: typeof branchId === 'string' ? branchId : '',
-    relationshipManagerId: typeof managerId === 'string' ? managerId : null,
-  });
-}
-
 /** Members of `members` within scope. */
 export function countInScope(
   state: BankState,

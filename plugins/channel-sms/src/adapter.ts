@@ -16,6 +16,7 @@ import {
   HealthTracker,
   parseRetryAfter,
   probeHealth,
+  rejectUnsupportedKind,
   requestWithTimeout,
   type PeerResponse,
 } from '@kequn/channels';
@@ -169,12 +170,8 @@ export function createSmsAdapter(
     recipient: ChannelRecipient,
     sendOptions: SendOptions,
   ): Promise<SendResult> {
-    if (!capabilities.kinds.includes(message.kind)) {
-      return {
-        status: 'rejected',
-        reason: `the SMS channel sends text messages, not "${message.kind}"`,
-      };
-    }
+    const unsupported = rejectUnsupportedKind('the SMS channel', capabilities, message.kind);
+    if (unsupported !== undefined) return unsupported;
     const length = [...message.text].length;
     if (length > settings.maxLength) {
       return {

@@ -9,6 +9,7 @@ import { createDispatcher, seededRandom } from '@kequn/channels';
 import {
   TestClock,
   eventsNamed,
+  outageDuringCoolDowns,
   quietLogger,
   reachableCustomers,
   recordDispatcherEvents,
@@ -94,18 +95,7 @@ describe('dispatching to the loopback SMS gateway', () => {
     // Three 503s open the circuit; during the cool-down the gateway goes down, so the probe fails
     // and the circuit opens again; during the second cool-down it comes back.
     gateway.failNext(3, { status: 503, retryAfterSec: 2 });
-    let gatewayState: 'failing' | 'down' | 'back' = 'failing';
-    clock.whileAsleep = async () => {
-      const opened = eventsNamed(recorded, 'channel.breakerOpened').length;
-      if (opened === 1 && gatewayState === 'failing') {
-        gatewayState = 'down';
-        await gateway.down();
-      }
-      if (opened === 2 && gatewayState === 'down') {
-        gatewayState = 'back';
-        await gateway.up();
-      }
-    };
+    clock.whileAsleep = outageDuringCoolDowns(recorded, gateway);
     // Once it sends again, one answer is lost (the gateway sends, the adapter times out).
     dispatcher.on('channel.breakerClosed', () => gateway.stallNext(1, 800));
 

@@ -9,7 +9,13 @@ import type {
   SendOptions,
   SendResult,
 } from '@kequn/core';
-import { HealthTracker, parseRetryAfter, probeHealth, requestWithTimeout } from '@kequn/channels';
+import {
+  HealthTracker,
+  parseRetryAfter,
+  probeHealth,
+  rejectUnsupportedKind,
+  requestWithTimeout,
+} from '@kequn/channels';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './signature.js';
 import type { WebhookSettings } from './settings.js';
 import type { WebhookDelivery } from './verify.js';
@@ -41,18 +47,15 @@ export function createWebhookAdapter(
     recipient: ChannelRecipient,
     sendOptions: SendOptions,
   ): Promise<SendResult> {
-    if (!capabilities.kinds.includes(message.kind)) {
-      return {
-        status: 'rejected',
-        reason: `the webhook channel sends text and rich messages, not "${message.kind}"`,
-      };
-    }
+    const unsupported = rejectUnsupportedKind('the webhook channel', capabilities, message.kind);
+    if (unsupported !== undefined) return unsupported;
     if (settings.maxLength !== undefined && [...message.text].length > settings.maxLength) {
       return {
         status: 'rejected',
         reason: `the text is longer than the ${settings.maxLength} characters the receiver takes`,
       };
     }
+    const sentAtMs = now();
     const delivery: WebhookDelivery = {
       id: sendOptions.idempotencyKey,
       customerId: recipient.customerId,
@@ -65,10 +68,10 @@ export function createWebhookAdapter(
         ...(message.subject === undefined ? {} : { subject: message.subject }),
         ...(message.data === undefined ? {} : { data: { ...message.data } }),
       },
-      sentAt: new Date(now()).toISOString(),
+      sentAt: new Date(sentAtMs).toISOString(),
     };
     const body = JSON.stringify(delivery);
-    const timestamp = String(Math.floor(now() / 1000));
+    const timestamp = String(Math.floor(sentAtMs / 1000));
     const exchange = await requestWithTimeout(settings.url, {
       method: 'POST',
       headers: {

@@ -8,6 +8,7 @@ import { createDispatcher, seededRandom } from '@kequn/channels';
 import {
   TestClock,
   eventsNamed,
+  outageDuringCoolDowns,
   quietLogger,
   reachableCustomers,
   recordDispatcherEvents,
@@ -75,18 +76,7 @@ describe('dispatching app pushes to a verifying receiver', () => {
     // Four 502s open the circuit; during the cool-down the receiver goes away, so the probe fails;
     // during the next cool-down it is back.
     receiver.failNext(4, 502);
-    let receiverState: 'failing' | 'down' | 'back' = 'failing';
-    clock.whileAsleep = async () => {
-      const opened = eventsNamed(recorded, 'channel.breakerOpened').length;
-      if (opened === 1 && receiverState === 'failing') {
-        receiverState = 'down';
-        await receiver.down();
-      }
-      if (opened === 2 && receiverState === 'down') {
-        receiverState = 'back';
-        await receiver.up();
-      }
-    };
+    clock.whileAsleep = outageDuringCoolDowns(recorded, receiver);
 
     const summary = await dispatcher.runUntilIdle();
 

@@ -1,7 +1,6 @@
 // A loopback app-push receiver that does what the README tells receivers to do: verify with
 // verifyWebhook, act once per id, acknowledge replays, refuse forgeries.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startLoopbackServer } from '@kequn/channels/testing';
 import { verifyWebhook, type WebhookDelivery } from '../src/index.js';
 
 export interface PushReceiver {
@@ -22,54 +21,34 @@ export async function startPushReceiver(secret: string): Promise<PushReceiver> {
   const refusals: string[] = [];
   let replays = 0;
   let failure = { count: 0, status: 503, retryAfterSec: undefined as number | undefined };
-  let port = 0;
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (request.method === 'GET')
-        return void response.writeHead(request.url === '/health' ? 200 : 404).end();
-      if (failure.count > 0) {
-        failure.count -= 1;
-        const headers =
-          failure.retryAfterSec === undefined
-            ? undefined
-            : { 'retry-after': String(failure.retryAfterSec) };
-        return void response.writeHead(failure.status, headers).end();
+  const server = await startLoopbackServer((request, response, body) => {
+    if (request.method === 'GET')
+      return void response.writeHead(request.url === '/health' ? 200 : 404).end();
+    if (failure.count > 0) {
+      failure.count -= 1;
+      const headers =
+        failure.retryAfterSec === undefined
+          ? undefined
+          : { 'retry-after': String(failure.retryAfterSec) };
+      return void response.writeHead(failure.status, headers).end();
+    }
+    void verify({ headers: request.headers, body }).then((result) => {
+      if (result.ok) {
+        if (result.delivery.address === 'uninstalled') return void response.writeHead(410).end();
+        delivered.push(result.delivery);
+        return void response.writeHead(204).end();
       }
-      const body = Buffer.concat(chunks).toString('utf8');
-      void verify({ headers: request.headers, body }).then((result) => {
-        if (result.ok) {
-          if (result.delivery.address === 'uninstalled') return void response.writeHead(410).end();
-          delivered.push(result.delivery);
-          return void response.writeHead(204).end();
-        }
-        if (result.reason === 'replayed') {
-          replays += 1;
-          return void response.writeHead(200).end();
-        }
-        refusals.push(result.reason);
-        response.writeHead(result.reason === 'malformed' ? 400 : 401).end();
-      });
+      if (result.reason === 'replayed') {
+        replays += 1;
+        return void response.writeHead(200).end();
+      }
+      refusals.push(result.reason);
+      response.writeHead(result.reason === 'malformed' ? 400 : 401).end();
     });
   });
-  const listen = (): Promise<void> =>
-    new Promise((resolve) =>
-      server.listen(port, '127.0.0.1', () => {
-        port = (server.address() as AddressInfo).port;
-        resolve();
-      }),
-    );
-  const stop = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  await listen();
   return {
-    url: `http://127.0.0.1:${port}/push`,
-    healthUrl: `http://127.0.0.1:${port}/health`,
+    url: `${server.baseUrl}/push`,
+    healthUrl: `${server.baseUrl}/health`,
     delivered,
     get replays() {
       return replays;
@@ -78,8 +57,8 @@ export async function startPushReceiver(secret: string): Promise<PushReceiver> {
     failNext(count, status, retryAfterSec) {
       failure = { count, status, retryAfterSec };
     },
-    down: stop,
-    up: listen,
-    close: stop,
+    down: server.down,
+    up: server.up,
+    close: server.close,
   };
 }

@@ -1,8 +1,8 @@
 // A loopback server implementing the documented WeCom endpoints the channel uses: gettoken,
 // externalcontact/add_msg_template and get_api_domain_ip, with token expiry, busy errors and
 // de-duplication on the X-Kequn-Idempotency-Key header (real WeCom has no such key).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLoopbackServer } from '@kequn/channels/testing';
 
 export interface WecomTask {
   msgid: string;
@@ -41,7 +41,6 @@ export async function startWecomServer(options: WecomServerOptions): Promise<Wec
   let tokensIssued = 0;
   let duplicates = 0;
   let injected = { count: 0, errcode: 0, errmsg: '' };
-  let port = 0;
 
   const json = (response: ServerResponse, body: unknown): void => {
     response.writeHead(200, { 'content-type': 'application/json' });
@@ -99,60 +98,39 @@ export async function startWecomServer(options: WecomServerOptions): Promise<Wec
     return { errcode: 0, errmsg: 'ok', fail_list: failList, msgid };
   }
 
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (request.method === 'GET' && url.pathname === '/cgi-bin/gettoken') {
-        if (
-          url.searchParams.get('corpid') !== options.corpId ||
-          url.searchParams.get('corpsecret') !== options.corpSecret
-        ) {
-          return json(response, { errcode: 40001, errmsg: 'invalid credential' });
-        }
-        tokensIssued += 1;
-        const token = `token-${tokensIssued}`;
-        tokens.set(token, 'valid');
-        return json(response, {
-          errcode: 0,
-          errmsg: 'ok',
-          access_token: token,
-          expires_in: options.expiresIn ?? 7200,
-        });
-      }
+  const server = await startLoopbackServer((request, response, body) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (request.method === 'GET' && url.pathname === '/cgi-bin/gettoken') {
       if (
-        request.method === 'POST' &&
-        url.pathname === '/cgi-bin/externalcontact/add_msg_template'
+        url.searchParams.get('corpid') !== options.corpId ||
+        url.searchParams.get('corpsecret') !== options.corpSecret
       ) {
-        return json(response, addMsgTemplate(request, url, Buffer.concat(chunks).toString('utf8')));
+        return json(response, { errcode: 40001, errmsg: 'invalid credential' });
       }
-      if (request.method === 'GET' && url.pathname === '/cgi-bin/get_api_domain_ip') {
-        return json(
-          response,
-          tokenError(url) ?? { errcode: 0, errmsg: 'ok', ip_list: ['127.0.0.1'] },
-        );
-      }
-      response.writeHead(404).end();
-    });
+      tokensIssued += 1;
+      const token = `token-${tokensIssued}`;
+      tokens.set(token, 'valid');
+      return json(response, {
+        errcode: 0,
+        errmsg: 'ok',
+        access_token: token,
+        expires_in: options.expiresIn ?? 7200,
+      });
+    }
+    if (request.method === 'POST' && url.pathname === '/cgi-bin/externalcontact/add_msg_template') {
+      return json(response, addMsgTemplate(request, url, body));
+    }
+    if (request.method === 'GET' && url.pathname === '/cgi-bin/get_api_domain_ip') {
+      return json(
+        response,
+        tokenError(url) ?? { errcode: 0, errmsg: 'ok', ip_list: ['127.0.0.1'] },
+      );
+    }
+    response.writeHead(404).end();
   });
 
-  const listen = (): Promise<void> =>
-    new Promise((resolve) =>
-      server.listen(port, '127.0.0.1', () => {
-        port = (server.address() as AddressInfo).port;
-        resolve();
-      }),
-    );
-  const stop = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  await listen();
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: server.baseUrl,
     tasks,
     get tokensIssued() {
       return tokensIssued;
@@ -166,8 +144,8 @@ export async function startWecomServer(options: WecomServerOptions): Promise<Wec
     errorNext(count, errcode, errmsg) {
       injected = { count, errcode, errmsg };
     },
-    down: stop,
-    up: listen,
-    close: stop,
+    down: server.down,
+    up: server.up,
+    close: server.close,
   };
 }

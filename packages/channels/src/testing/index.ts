@@ -17,6 +17,8 @@ import type { Dispatcher } from '../dispatcher.js';
 import type { DispatcherEventMap } from '../events.js';
 import type { InlineTemplate } from '../payload.js';
 
+export { startLoopbackServer, type LoopbackHandler, type LoopbackServer } from './loopback.js';
+
 const bank = createSyntheticBank({ seed: 11, customers: 60 });
 const branchId = bank.branches[0]?.id ?? 'B1';
 
@@ -48,14 +50,22 @@ export function reachableCustomers(count: number): Customer[] {
         appUserId: `app-${index}`,
       },
       consents: channelKindSchema.options.flatMap((channel) =>
-        (['marketing', 'service'] as const).map((purpose) => ({ channel, purpose, granted: true, recordedAt: '2026-01-05T10:00:00+08:00' })),
+        (['marketing', 'service'] as const).map((purpose) => ({
+          channel,
+          purpose,
+          granted: true,
+          recordedAt: '2026-01-05T10:00:00+08:00',
+        })),
       ),
     };
   });
 }
 
 /** Writes the customers, the two managers and the synthetic bank's branches. */
-export async function seedReachableCustomers(store: KequnStore, customers: readonly Customer[]): Promise<void> {
+export async function seedReachableCustomers(
+  store: KequnStore,
+  customers: readonly Customer[],
+): Promise<void> {
   await store.customers.upsert(customers);
   await store.managers.upsert(testManagers);
   await store.branches.upsert(bank.branches);
@@ -64,7 +74,10 @@ export async function seedReachableCustomers(store: KequnStore, customers: reado
 /** A wealth-salon invitation in both languages, addressed by the customer's (masked) name. */
 export const salonInvitation: InlineTemplate = Object.freeze({
   id: 'salon',
-  text: { 'zh-CN': '{{name}}，诚邀您参加本周六理财沙龙。', en: '{{name}}, join our wealth salon this Saturday.' },
+  text: {
+    'zh-CN': '{{name}}，诚邀您参加本周六理财沙龙。',
+    en: '{{name}}, join our wealth salon this Saturday.',
+  },
   subject: { 'zh-CN': '理财沙龙邀请', en: 'Wealth salon invitation' },
 });
 
@@ -131,15 +144,56 @@ export interface RecordedEvent<K extends keyof DispatcherEventMap = keyof Dispat
 /** Every message and breaker event of a dispatcher, in order. */
 export function recordDispatcherEvents(dispatcher: Pick<Dispatcher, 'on'>): RecordedEvent[] {
   const seen: RecordedEvent[] = [];
-  const names = ['message.sent', 'message.rejected', 'message.retryScheduled', 'message.deadLettered', 'channel.breakerOpened', 'channel.breakerClosed'] as const;
-  for (const name of names) dispatcher.on(name, (event) => seen.push({ name, event } as RecordedEvent));
+  const names = [
+    'message.sent',
+    'message.rejected',
+    'message.retryScheduled',
+    'message.deadLettered',
+    'channel.breakerOpened',
+    'channel.breakerClosed',
+  ] as const;
+  for (const name of names)
+    dispatcher.on(name, (event) => seen.push({ name, event } as RecordedEvent));
   return seen;
 }
 
 /** The events of one name from a recording, typed. */
-export function eventsNamed<K extends keyof DispatcherEventMap>(recorded: readonly RecordedEvent[], name: K): Array<DispatcherEventMap[K]> {
-  return recorded.filter((entry): entry is RecordedEvent<K> => entry.name === name).map((entry) => entry.event);
+export function eventsNamed<K extends keyof DispatcherEventMap>(
+  recorded: readonly RecordedEvent[],
+  name: K,
+): Array<DispatcherEventMap[K]> {
+  return recorded
+    .filter((entry): entry is RecordedEvent<K> => entry.name === name)
+    .map((entry) => entry.event);
+}
+
+/**
+ * A `TestClock.whileAsleep` script for an outage during the circuit breaker's cool-downs: the peer
+ * goes down once the circuit has opened the first time (so the probe fails and it opens again), and
+ * comes back once it has opened the second time.
+ */
+export function outageDuringCoolDowns(
+  recorded: readonly RecordedEvent[],
+  peer: { down(): Promise<void>; up(): Promise<void> },
+): () => Promise<void> {
+  let state: 'failing' | 'down' | 'back' = 'failing';
+  return async () => {
+    const opened = eventsNamed(recorded, 'channel.breakerOpened').length;
+    if (opened === 1 && state === 'failing') {
+      state = 'down';
+      await peer.down();
+    }
+    if (opened === 2 && state === 'down') {
+      state = 'back';
+      await peer.up();
+    }
+  };
 }
 
 /** A logger that keeps quiet, for runs that fail on purpose. */
-export const quietLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const quietLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -7,6 +7,7 @@ import { KequnElement, failureOf, withRoute, type LoadFailure } from '../foundat
 import type { KequnComponentClient } from '../foundation/context.js';
 import { formatCount, formatDate } from '../foundation/format.js';
 import type { Catalogue } from '../foundation/messages.js';
+import { focusAfterUpdate, withRowState } from '../foundation/row-state.js';
 import { hostStyles } from '../foundation/styles.js';
 
 export type CampaignView = OutputOf<'campaigns.get'>;
@@ -296,18 +297,11 @@ export class KqCampaignBoard extends KequnElement {
   }
 
   #setCard(campaignId: string, state: CardState | undefined): void {
-    const next = new Map(this.cards);
-    if (state === undefined) next.delete(campaignId);
-    else next.set(campaignId, state);
-    this.cards = next;
+    this.cards = withRowState(this.cards, campaignId, state);
   }
 
   #focusCard(campaignId: string, selector: string): void {
-    void this.updateComplete.then(() =>
-      this.renderRoot
-        .querySelector<HTMLElement>(`[data-campaign="${CSS.escape(campaignId)}"] ${selector}`)
-        ?.focus(),
-    );
+    void focusAfterUpdate(this, `[data-campaign="${CSS.escape(campaignId)}"] ${selector}`);
   }
 
   async #act(campaign: CampaignView, action: BoardCampaignAction, note?: string): Promise<void> {

@@ -7,6 +7,7 @@ import type { KequnComponentClient } from '../foundation/context.js';
 import type { ContactOutcome } from '../foundation/events.js';
 import { formatCount, formatDate } from '../foundation/format.js';
 import type { Catalogue } from '../foundation/messages.js';
+import { withRowState } from '../foundation/row-state.js';
 import { hostStyles } from '../foundation/styles.js';
 
 export type ContactPlan = OutputOf<'books.contactPlan'>;
@@ -241,7 +242,7 @@ export class KqContactPlan extends KequnElement {
   }
 
   #setRow(customerId: string, state: RowState): void {
-    this.rows = new Map(this.rows).set(customerId, state);
+    this.rows = withRowState(this.rows, customerId, state);
   }
 
   /** Whether a click can record: a recorder, or a client to call `books.recordContact` with. */

@@ -7,6 +7,7 @@ import { KequnElement, failureOf, type LoadFailure } from '../foundation/base.js
 import type { KequnComponentClient } from '../foundation/context.js';
 import { formatCount, formatDate } from '../foundation/format.js';
 import { tierLabel, type Catalogue } from '../foundation/messages.js';
+import { focusAfterUpdate, withRowState } from '../foundation/row-state.js';
 import { hostStyles } from '../foundation/styles.js';
 
 export type HandoffCase = OutputOf<'handoffs.list'>['items'][number];
@@ -295,10 +296,7 @@ export class KqHandoffQueue extends KequnElement {
   }
 
   #setCase(handoffId: string, state: CaseState | undefined): void {
-    const next = new Map(this.cases);
-    if (state === undefined) next.delete(handoffId);
-    else next.set(handoffId, state);
-    this.cases = next;
+    this.cases = withRowState(this.cases, handoffId, state);
   }
 
   async #decide(handoff: HandoffCase, decision: 'approve' | 'reject', reason?: string) {
@@ -327,24 +325,21 @@ export class KqHandoffQueue extends KequnElement {
       status: updated.status,
       ...(reason === undefined ? {} : { reason }),
     });
-    await this.updateComplete;
-    this.#focus(`[data-handoff="${CSS.escape(handoff.id)}"] [part~="row-status"]`);
+    await this.#focusCase(handoff, '[part~="row-status"]');
   }
 
-  #focus(selector: string): void {
-    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  #focusCase(handoff: HandoffCase, selector: string): Promise<void> {
+    return focusAfterUpdate(this, `[data-handoff="${CSS.escape(handoff.id)}"] ${selector}`);
   }
 
   async #openReject(handoff: HandoffCase): Promise<void> {
     this.#setCase(handoff.id, { kind: 'rejecting', reason: '', invalid: false });
-    await this.updateComplete;
-    this.#focus(`[data-handoff="${CSS.escape(handoff.id)}"] textarea`);
+    await this.#focusCase(handoff, 'textarea');
   }
 
   async #cancelReject(handoff: HandoffCase): Promise<void> {
     this.#setCase(handoff.id, undefined);
-    await this.updateComplete;
-    this.#focus(`[data-handoff="${CSS.escape(handoff.id)}"] [part~="reject-button"]`);
+    await this.#focusCase(handoff, '[part~="reject-button"]');
   }
 
   #submitReject(event: SubmitEvent, handoff: HandoffCase): void {
@@ -354,9 +349,7 @@ export class KqHandoffQueue extends KequnElement {
     const reason = state.reason.trim();
     if (reason.length < REASON_MIN) {
       this.#setCase(handoff.id, { ...state, invalid: true });
-      void this.updateComplete.then(() =>
-        this.#focus(`[data-handoff="${CSS.escape(handoff.id)}"] textarea`),
-      );
+      void this.#focusCase(handoff, 'textarea');
       return;
     }
     void this.#decide(handoff, 'reject', reason);
