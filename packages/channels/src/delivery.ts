@@ -66,11 +66,51 @@ export interface OutboxDeliveryOptions {
    * of two commits each. 1 settles each message on its own. Default 100.
    */
   settleBatch?: number;
+  /**
+   * Sends in flight at once, for a caller that hands over many messages at a time (the in-process
+   * dispatcher, a claimed batch). A delivery holds a slot while it is prepared and sent, not while
+   * its outcome waits to be written, and accepted sends are then written `settleBatch` at a time, or
+   * as soon as no send is out or waiting. Absent: no limit, and answers that arrive in the same turn
+   * of the event loop are written together (a queue worker, one message per job).
+   */
+  sendConcurrency?: number;
+}
+
+/** Sends in flight at once: first come, first served. */
+class SendSlots {
+  readonly #size: number;
+  #free: number;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.#size = size;
+    this.#free = size;
+  }
+
+  /** No send out and none waiting. */
+  get idle(): boolean {
+    return this.#free === this.#size && this.#waiting.length === 0;
+  }
+
+  acquire(): Promise<void> | undefined {
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return undefined;
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next === undefined) this.#free += 1;
+    else next();
+  }
 }
 
 /** An accepted send waiting to be written with the others of its batch. */
 interface SentSettlement {
-  messageId: string;
+  /** As claimed: the settlement is written only while that claim holds. */
+  message: OutboxMessage;
   at: string;
   record: ContactRecord | undefined;
   providerMessageId: string | undefined;
@@ -104,7 +144,9 @@ export class OutboxDelivery {
   readonly #random: () => number;
   readonly #logger: Logger;
   readonly #settleBatch: number;
+  readonly #slots: SendSlots | undefined;
   #settlements: SentSettlement[] = [];
+  #flushScheduled = false;
 
   constructor(options: OutboxDeliveryOptions) {
     this.#options = options;
@@ -117,6 +159,7 @@ export class OutboxDelivery {
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger;
     this.#settleBatch = Math.max(1, Math.floor(options.settleBatch ?? 100));
+    this.#slots = options.sendConcurrency === undefined ? undefined : new SendSlots(Math.max(1, Math.floor(options.sendConcurrency)));
   }
 
   /**
@@ -129,14 +172,13 @@ export class OutboxDelivery {
         // Claimed more often than allowed without an outcome: a worker died holding it each time.
         return await this.deadLetter(channel, message, `max_attempts: ${message.attempts - 1} claims ended without an outcome`);
       }
-      const prepared = await this.#prepare(channel, message, customer);
+      const { prepared, result } = await this.#inTurn(() => this.#prepareAndSend(channel, message, customer));
       if (!prepared.ok) return await this.#reject(channel, message, prepared.reason, prepared.detail);
-      if (channel.breaker.state(this.#clock()) === 'open') {
+      if (result === undefined) {
         // The channel was paused while this message waited its turn: hand it back untouched.
         await this.#store.outbox.release(message.id, iso(channel.breaker.readyAt()), { workerId: this.workerId });
         return 'released';
       }
-      const result = await this.#send(channel, prepared, message.id);
       return await this.#settle(channel, message, prepared, result);
     } catch (error) {
       // The store or the data failed, not the channel: retry later without counting against it.
@@ -157,6 +199,38 @@ export class OutboxDelivery {
     this.#logger.warn(`Message ${message.id} on ${channel.id} was dead-lettered (${reason}); replay it once the cause is fixed.`, { messageId: message.id, channel: channel.kind });
     this.events.emit('message.deadLettered', { ...this.#about(channel, message, at), attempts: message.attempts, reason });
     return 'deadLettered';
+  }
+
+  /**
+   * Runs a message's preparing and sending in one of the send slots, so that messages are prepared
+   * as slots come free — interleaved with the sends of others — rather than all before the first send.
+   */
+  async #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const slots = this.#slots;
+    if (slots === undefined) return work();
+    await slots.acquire();
+    try {
+      return await work();
+    } finally {
+      slots.release();
+      // The last send out: nothing more is coming soon, so what is queued is written now.
+      if (slots.idle && this.#settlements.length > 0) this.#scheduleFlush();
+    }
+  }
+
+  /**
+   * Prepares the message and, if it can go, sends it — unless the channel was paused while it
+   * waited its turn (no result). The breaker hears of the answer before the next send is let out,
+   * so that a probe stays one send.
+   */
+  async #prepareAndSend(channel: DeliveryChannel, message: OutboxMessage, customer: Customer | undefined): Promise<{ prepared: Prepared; result?: SendResult }> {
+    const prepared = await this.#prepare(channel, message, customer);
+    if (!prepared.ok || channel.breaker.state(this.#clock()) === 'open') return { prepared };
+    const result = await this.#send(channel, prepared, message.id);
+    const now = this.#clock();
+    if (result.status === 'failed') this.#breakerChanged(channel, channel.breaker.recordFailure(now), result.reason, now);
+    else this.#breakerChanged(channel, channel.breaker.recordSuccess(), '', now);
+    return { prepared, result };
   }
 
   async #send(channel: DeliveryChannel, prepared: Extract<Prepared, { ok: true }>, idempotencyKey: string): Promise<SendResult> {
@@ -227,14 +301,9 @@ export class OutboxDelivery {
   }
 
   async #settle(channel: DeliveryChannel, message: OutboxMessage, prepared: Extract<Prepared, { ok: true }>, result: SendResult): Promise<DeliveryOutcome> {
-    const now = this.#clock();
-    if (result.status === 'failed') {
-      this.#breakerChanged(channel, channel.breaker.recordFailure(now), result.reason, now);
-      return this.#retry(channel, message, result.reason, result.retryAfterMs);
-    }
-    this.#breakerChanged(channel, channel.breaker.recordSuccess(), '', now);
+    if (result.status === 'failed') return this.#retry(channel, message, result.reason, result.retryAfterMs);
     if (result.status === 'rejected') return this.#reject(channel, message, result.reason);
-    return this.#accepted(channel, message, prepared, result.providerMessageId, now);
+    return this.#accepted(channel, message, prepared, result.providerMessageId, this.#clock());
   }
 
   async #accepted(channel: DeliveryChannel, message: OutboxMessage, prepared: Extract<Prepared, { ok: true }>, providerMessageId: string | undefined, now: number): Promise<'sent'> {
@@ -255,7 +324,7 @@ export class OutboxDelivery {
             ...(payload.campaignId === undefined ? {} : { campaignId: payload.campaignId }),
           };
     this.#options.onDelivered?.(message.channel, recipient.address, message.customerId);
-    const marked = await this.#settleSent(message.id, at, record, providerMessageId);
+    const marked = await this.#settleSent(message, at, record, providerMessageId);
     if (!marked) {
       this.#logger.warn(`Message ${message.id} went out on ${channel.id}, but the claim of ${this.workerId} had ended; the channel drops a second send by its idempotency key.`);
     }
@@ -268,12 +337,22 @@ export class OutboxDelivery {
   }
 
   /** Queues an accepted send for the next batch write; resolves once it is written. */
-  #settleSent(messageId: string, at: string, record: ContactRecord | undefined, providerMessageId: string | undefined): Promise<boolean> {
+  #settleSent(message: OutboxMessage, at: string, record: ContactRecord | undefined, providerMessageId: string | undefined): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.#settlements.push({ messageId, at, record, providerMessageId, done: { resolve, reject } });
+      this.#settlements.push({ message, at, record, providerMessageId, done: { resolve, reject } });
       if (this.#settlements.length >= this.#settleBatch) void this.#flushSettlements();
-      // Answers that arrive in the same turn of the event loop are written together.
-      else if (this.#settlements.length === 1) setImmediate(() => void this.#flushSettlements());
+      // Answers that arrive in the same turn of the event loop are written together; with send
+      // slots, so are all that arrive while other sends are out (the last one out flushes them).
+      else if (this.#slots === undefined || this.#slots.idle) this.#scheduleFlush();
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      void this.#flushSettlements();
     });
   }
 
@@ -285,11 +364,11 @@ export class OutboxDelivery {
       const marks = await this.#store.transaction(async (tx) => {
         const records = batch.flatMap((settlement) => (settlement.record === undefined ? [] : [settlement.record]));
         if (records.length > 0) await tx.contactRecords.append(records);
-        const marked: boolean[] = [];
-        for (const { messageId, at, providerMessageId } of batch) {
-          marked.push(await tx.outbox.markSent(messageId, at, { workerId: this.workerId, ...(providerMessageId === undefined ? {} : { providerMessageId }) }));
-        }
-        return marked;
+        const settlements = batch.map(({ message, at, providerMessageId }) => ({
+          message,
+          outcome: { type: 'sent' as const, at, ...(providerMessageId === undefined ? {} : { providerMessageId }) },
+        }));
+        return tx.outbox.settleClaimed(settlements, this.workerId);
       });
       batch.forEach((settlement, index) => settlement.done.resolve(marks[index] ?? false));
     } catch (error) {

@@ -22,8 +22,18 @@ export type TemplateVariables = Readonly<Record<string, TemplateVariableValue>>;
 
 const placeholderPattern = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 
-function namesIn(text: string): string[] {
-  return [...text.matchAll(placeholderPattern)].map((match) => match[1] ?? '');
+/** The placeholders of the texts seen lately: a dispatcher renders the same few templates all day. */
+const namesByText = new Map<string, readonly string[]>();
+const REMEMBERED_TEXTS = 1_000;
+
+function namesIn(text: string): readonly string[] {
+  let names = namesByText.get(text);
+  if (names === undefined) {
+    names = [...text.matchAll(placeholderPattern)].map((match) => match[1] ?? '');
+    if (namesByText.size >= REMEMBERED_TEXTS) namesByText.clear();
+    namesByText.set(text, names);
+  }
+  return names;
 }
 
 type TemplateTexts = Pick<MessageTemplate, 'text' | 'subject' | 'html'>;
@@ -34,8 +44,11 @@ export function templateVariables(template: TemplateTexts): string[] {
   return [...new Set(texts.flatMap(namesIn))];
 }
 
+/** Building an Intl.NumberFormat costs far more than using one. */
+const numberFormats: Record<MessageLocale, Intl.NumberFormat> = { 'zh-CN': new Intl.NumberFormat('zh-CN'), en: new Intl.NumberFormat('en') };
+
 function format(value: TemplateVariableValue, locale: MessageLocale): string {
-  if (typeof value === 'number') return new Intl.NumberFormat(locale).format(value);
+  if (typeof value === 'number') return numberFormats[locale].format(value);
   if (typeof value === 'boolean') return locale === 'zh-CN' ? (value ? '是' : '否') : value ? 'yes' : 'no';
   return value;
 }

@@ -5,7 +5,7 @@
 // Prints messages/s, the p50/p99 of the adapter's send latency and the CPU time per message of each
 // process involved (the figure that does not depend on what else the machine is running), checks
 // that the gateway received every message once, and compares (b) with (a).
-//   node --conditions=@kequn/source --import tsx packages/dispatch-bullmq/bench/dispatch.ts [--messages 100000] [--workers 2]
+//   node --conditions=@kequn/source --import tsx packages/dispatch-bullmq/bench/dispatch.ts [--messages 100000] [--workers 2] [--backends sqlite,postgres,bullmq]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,8 +32,11 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '100000' },
     workers: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '64' },
+    /** Which runs: any of sqlite, postgres, bullmq (comma-separated); all by default. */
+    backends: { type: 'string', default: 'sqlite,postgres,bullmq' },
   },
 });
+const BACKENDS = new Set(values.backends.split(',').map((name) => name.trim()));
 const MESSAGES = Number(values.messages);
 const WORKERS = Number(values.workers);
 const CONCURRENCY = Number(values.concurrency);
@@ -208,14 +211,15 @@ try {
   const gatewayUrl = await lineFrom(gateway, 'url ');
   const schema = await postgresSchema();
   console.log(`dispatch bench: ${MESSAGES.toLocaleString('en')} SMS through channel-sms to a loopback HTTP gateway (own process), ${CONCURRENCY} sends in flight per process`);
-  const results = [await inProcess(gatewayUrl, gateway, `sqlite:${join(folder, 'in-process.db')}`, 'SQLite')];
+  const results: Result[] = [];
+  if (BACKENDS.has('sqlite')) results.push(await inProcess(gatewayUrl, gateway, `sqlite:${join(folder, 'in-process.db')}`, 'SQLite'));
   if (schema === undefined) {
     console.log('  (KEQUN_PG_URL unset or unreachable: BullMQ workers share a SQLite file, whose single writer lock they contend for)');
-    results.push(await bullmq(gatewayUrl, gateway, `sqlite:${join(folder, 'bullmq.db')}`, 'SQLite'));
+    if (BACKENDS.has('bullmq')) results.push(await bullmq(gatewayUrl, gateway, `sqlite:${join(folder, 'bullmq.db')}`, 'SQLite'));
   } else {
     schemas.push(`${schema}_a`, `${schema}_b`);
-    results.push(await inProcess(gatewayUrl, gateway, `postgres:${schema}_a`, 'PostgreSQL'));
-    results.push(await bullmq(gatewayUrl, gateway, `postgres:${schema}_b`, 'PostgreSQL'));
+    if (BACKENDS.has('postgres')) results.push(await inProcess(gatewayUrl, gateway, `postgres:${schema}_a`, 'PostgreSQL'));
+    if (BACKENDS.has('bullmq')) results.push(await bullmq(gatewayUrl, gateway, `postgres:${schema}_b`, 'PostgreSQL'));
   }
   for (const result of results) {
     console.log(

@@ -348,6 +348,40 @@ export function describeStoreContract(name: string, subject: StoreUnderTest): vo
         expect(await store.outbox.scheduleRetry('S', at(3), 'late')).toBe(false);
       });
 
+      it('settles many claimed messages at once, each only while its own claim holds', async () => {
+        await store.outbox.enqueue(['M1', 'M2', 'M3', 'M4', 'M5'].map((id) => outboxMessage(id, at(0))));
+        await store.outbox.scheduleRetry('M5', at(0), 'HTTP 503');
+        const claimed = await store.outbox.claim({ workerId: 'w1', now: at(1), limit: 5, leaseMs: 600_000 });
+        const [m1, m2, m3, m4, m5] = ['M1', 'M2', 'M3', 'M4', 'M5'].map((id) => claimed.find((message) => message.id === id));
+        if (m1 === undefined || m2 === undefined || m3 === undefined || m4 === undefined || m5 === undefined) throw new Error('all five were claimed');
+        // w1 hands M3 back and w2 takes it; M4 was settled on its own meanwhile.
+        expect(await store.outbox.claim({ workerId: 'w2', now: at(3), limit: 1, leaseMs: 60_000, channels: ['sms'] })).toEqual([]);
+        expect(await store.outbox.release('M3', at(1), { workerId: 'w1' })).toBe(true);
+        expect((await store.outbox.claim({ workerId: 'w2', now: at(3), limit: 1, leaseMs: 60_000 })).map((message) => message.id)).toEqual(['M3']);
+        expect(await store.outbox.markRejected('M4', 'no_address', at(2), { workerId: 'w1' })).toBe(true);
+        const changed = await store.outbox.settleClaimed(
+          [
+            { message: m1, outcome: { type: 'sent', at: at(4), providerMessageId: 'gw-1' } },
+            { message: m2, outcome: { type: 'retry', at: at(9), error: 'HTTP 429' } },
+            { message: m3, outcome: { type: 'sent', at: at(4) } },
+            { message: m4, outcome: { type: 'sent', at: at(4) } },
+            { message: m5, outcome: { type: 'sent', at: at(4) } },
+          ],
+          'w1',
+        );
+        expect(changed).toEqual([true, true, false, false, true]);
+        expect(await store.outbox.get('M1')).toMatchObject({ status: 'sent', attempts: 1, sentAt: at(4), providerMessageId: 'gw-1' });
+        expect((await store.outbox.get('M1'))?.claimedBy).toBeUndefined();
+        expect(await store.outbox.get('M2')).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: at(9), lastError: 'HTTP 429' });
+        expect(await store.outbox.get('M3')).toMatchObject({ status: 'sending', claimedBy: 'w2', attempts: 1 });
+        expect(await store.outbox.get('M4')).toMatchObject({ status: 'rejected', reason: 'no_address' });
+        // What the message carried from before its claim (the last error) stays with it.
+        expect(await store.outbox.get('M5')).toMatchObject({ status: 'sent', attempts: 2, lastError: 'HTTP 503' });
+        expect(await store.outbox.nextDueAt({ includeLeases: false })).toBe(at(9));
+        expect(await store.outbox.settleClaimed([{ message: m1, outcome: { type: 'sent', at: at(5) } }], 'w1')).toEqual([false]);
+        expect(await store.outbox.settleClaimed([], 'w1')).toEqual([]);
+      });
+
       it('hands a message whose lease ran out to the next worker and fences off the first', async () => {
         await store.outbox.enqueue([outboxMessage('K', at(0))]);
         await store.outbox.claim({ workerId: 'killed', now: at(1), limit: 5, leaseMs: 60_000 });

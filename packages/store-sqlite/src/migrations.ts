@@ -115,4 +115,16 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
         '$.holdings', ${rowsOf('$.holdings', withOptional(['productId', 'productType', 'amount', 'openedAt'], 'maturityDate'))});
     `,
   },
+  {
+    version: 6,
+    name: 'outbox claims read a partial index of the messages still to send, in the order they are claimed',
+    // Claims pick the earliest due by (due_ms, id); the status-first indexes made the database sort
+    // every waiting message of the channel for each claim. Sent, rejected and dead messages leave
+    // the index, so it stays the size of the queue, and settling a message touches one index fewer.
+    sql: `
+      DROP INDEX outbox_due;
+      DROP INDEX outbox_channel_due;
+      CREATE INDEX outbox_claimable ON outbox (channel, due_ms, id) WHERE status IN ('pending', 'sending');
+    `,
+  },
 ];

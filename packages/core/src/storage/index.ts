@@ -15,6 +15,7 @@ export {
   type OutboxClaim,
   type OutboxRepository,
   type OutboxSettleOptions,
+  type OutboxSettlement,
   type OutboxStatusCounts,
   type PageOptions,
   type PluginStateRepository,
@@ -31,6 +32,7 @@ export {
 } from './errors.js';
 export { LATEST_SCHEMA_VERSION, pendingMigrations, storeMigrations, type MigrationStep } from './migrations.js';
 export { createMemoryStore } from './memory-store.js';
+export type { OutboxOutcome } from './outbox-lifecycle.js';
 export { decodeCustomerDocument, encodeCustomerDocument, storedCustomerRow, type StoredCustomerRow } from './customer-document.js';
 export { StoredStateStorage } from './state-storage.js';
 export {

@@ -271,6 +271,14 @@ function repositoriesOver(tables: () => MemoryTables): StoreRepositories {
     async release(id, at, options) {
       return settle(id, { type: 'release', at }, options);
     },
+    async settleClaimed(settlements, workerId) {
+      return settlements.map(({ message, outcome }) => {
+        const current = tables().outbox.get(message.id);
+        // The same claim: the worker holds it and no later claim counted another attempt.
+        if (current?.status !== 'sending' || current.claimedBy !== workerId || current.attempts !== message.attempts) return false;
+        return settle(message.id, outcome, { workerId });
+      });
+    },
     async deadLetters(options) {
       return page([...tables().outbox.values()].filter((message) => message.status === 'dead'), options);
     },

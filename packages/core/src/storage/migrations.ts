@@ -13,6 +13,7 @@ export const storeMigrations: readonly MigrationStep[] = Object.freeze([
   { version: 3, name: 'contact records, outbox, audit log and plugin state' },
   { version: 4, name: 'outbox dispatch life cycle: claims with leases, retries, dead letters' },
   { version: 5, name: 'customer documents keep monthly balances, consents and holdings as rows of values' },
+  { version: 6, name: 'outbox claims read a partial index of the messages still to send, in the order they are claimed' },
 ]);
 
 export const LATEST_SCHEMA_VERSION = storeMigrations.length;

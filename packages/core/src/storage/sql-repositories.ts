@@ -274,10 +274,16 @@ const OUTBOX_COLUMNS = 'id, document, status, attempts, next_attempt_at, claimed
 /** What the life cycle keeps beside the queued document; the columns hold what queries need. */
 type OutboxState = Pick<OutboxMessage, 'sentAt' | 'providerMessageId' | 'lastError' | 'rejectedAt' | 'deadAt' | 'reason' | 'replays' | 'replayedAt'>;
 
+const OUTBOX_STATE_KEYS = ['sentAt', 'providerMessageId', 'lastError', 'rejectedAt', 'deadAt', 'reason', 'replays', 'replayedAt'] as const satisfies ReadonlyArray<keyof OutboxState>;
+
+/** Written for every message queued or settled, so a plain loop rather than entries and filters. */
 function outboxState(message: OutboxMessage): OutboxState {
-  const { sentAt, providerMessageId, lastError, rejectedAt, deadAt, reason, replays, replayedAt } = message;
-  const state: OutboxState = { sentAt, providerMessageId, lastError, rejectedAt, deadAt, reason, replays, replayedAt };
-  return Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined));
+  const state: Record<string, unknown> = {};
+  for (const key of OUTBOX_STATE_KEYS) {
+    const value = message[key];
+    if (value !== undefined) state[key] = value;
+  }
+  return state as OutboxState;
 }
 
 function optionalText(value: unknown): string | undefined {
@@ -303,7 +309,7 @@ function outboxMessageOf(row: SqlRow): OutboxMessage {
   };
 }
 
-/** The life-cycle columns of a message, in the order of `UPDATE_LIFECYCLE`'s $2…$8. */
+/** The life-cycle columns of a message, in the order of `UPDATE_LIFECYCLE`'s $1…$7. */
 function lifecycleValues(message: OutboxMessage): SqlValue[] {
   return [
     message.status,
@@ -317,8 +323,50 @@ function lifecycleValues(message: OutboxMessage): SqlValue[] {
 }
 
 // Compare-and-set: the row changes only if nobody claimed or settled it since it was read.
-const UPDATE_LIFECYCLE = `UPDATE outbox SET status = $2, attempts = $3, due_ms = $4, next_attempt_at = $5, claimed_by = $6, lease_until = $7, state = $8
-  WHERE id = $1 AND status = $9 AND attempts = $10 AND COALESCE(claimed_by, '') = $11`;
+// The parameters are numbered in the order they appear, which lets SQLite bind them by position.
+const UPDATE_LIFECYCLE = `UPDATE outbox SET status = $1, attempts = $2, due_ms = $3, next_attempt_at = $4, claimed_by = $5, lease_until = $6, state = $7
+  WHERE id = $8 AND status = $9 AND attempts = $10 AND COALESCE(claimed_by, '') = $11`;
+
+/**
+ * Settles claimed messages from their claimed state, guarded like `UPDATE_LIFECYCLE` by the claim
+ * itself. SQLite runs one prepared single-row statement per message (no round trips to save, and a
+ * statement text per batch size would fill the statement cache); PostgreSQL one statement per
+ * chunk, joining a VALUES list.
+ */
+async function settleClaimedRows(sql: SqlExecutor, planned: ReadonlyArray<{ id: string; attempts: number; next: OutboxMessage | undefined }>, workerId: string): Promise<boolean[]> {
+  if (sql.dialect !== 'postgres') {
+    const changed: boolean[] = [];
+    for (const { id, attempts, next } of planned) {
+      changed.push(next !== undefined && (await sql.execute(UPDATE_LIFECYCLE, [...lifecycleValues(next), id, 'sending', attempts, workerId])) > 0);
+    }
+    return changed;
+  }
+  const settled = new Set<string>();
+  const writable = planned.filter((entry) => entry.next !== undefined);
+  for (let start = 0; start < writable.length; start += SETTLE_CHUNK) {
+    const chunk = writable.slice(start, start + SETTLE_CHUNK);
+    const values: SqlValue[] = [workerId];
+    const rows = chunk.map(({ id, attempts, next }) => {
+      const first = values.length;
+      values.push(id, attempts, ...lifecycleValues(next as OutboxMessage));
+      // Parameters arrive untyped; the casts give the VALUES columns the types they are compared and stored as.
+      const types = ['', 'integer', '', 'integer', 'bigint', '', '', '', 'jsonb'];
+      return `(${types.map((type, index) => (type === '' ? `$${first + index + 1}` : `CAST($${first + index + 1} AS ${type})`)).join(', ')})`;
+    });
+    const changed = await sql.query(
+      `UPDATE outbox SET status = v.status, attempts = v.attempts, due_ms = v.due_ms, next_attempt_at = v.next_attempt_at, claimed_by = v.claimed_by, lease_until = v.lease_until, state = v.state
+      FROM (VALUES ${rows.join(', ')}) AS v (id, claimed_attempts, status, attempts, due_ms, next_attempt_at, claimed_by, lease_until, state)
+      WHERE outbox.id = v.id AND outbox.status = 'sending' AND outbox.attempts = v.claimed_attempts AND outbox.claimed_by = $1
+      RETURNING outbox.id`,
+      values,
+    );
+    for (const row of changed) settled.add(String(row['id']));
+  }
+  return planned.map(({ id, next }) => next !== undefined && settled.has(id));
+}
+
+/** Messages per settling statement on PostgreSQL: 9 parameters each, well under its 65,535. */
+const SETTLE_CHUNK = 500;
 
 function outboxRepository(sql: SqlExecutor): OutboxRepository {
   const get = async (id: string): Promise<OutboxMessage | undefined> => {
@@ -331,7 +379,7 @@ function outboxRepository(sql: SqlExecutor): OutboxRepository {
       const current = await get(id);
       const changed = current === undefined ? undefined : next(current);
       if (current === undefined || changed === undefined) return false;
-      const written = await sql.execute(UPDATE_LIFECYCLE, [id, ...lifecycleValues(changed), current.status, current.attempts, current.claimedBy ?? '']);
+      const written = await sql.execute(UPDATE_LIFECYCLE, [...lifecycleValues(changed), id, current.status, current.attempts, current.claimedBy ?? '']);
       if (written > 0) return true;
     }
     return false;
@@ -420,6 +468,11 @@ function outboxRepository(sql: SqlExecutor): OutboxRepository {
     },
     async release(id, at, options) {
       return settle(id, { type: 'release', at }, options);
+    },
+    async settleClaimed(settlements, workerId) {
+      // A message the worker does not hold by its own account (not sending, someone else's) cannot change.
+      const planned = settlements.map(({ message, outcome }) => ({ id: message.id, attempts: message.attempts, next: settledMessage(message, outcome, { workerId }) }));
+      return settleClaimedRows(sql, planned, workerId);
     },
     async deadLetters(options) {
       const values: SqlValue[] = [];
