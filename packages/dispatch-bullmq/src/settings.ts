@@ -19,10 +19,15 @@ export const bullmqWorkerSettingsSchema = dispatcherSettingsSchema
     /** Run the feeder in this process. Several feeders are safe (claims never overlap); one is enough. */
     feeder: z.boolean().default(true),
     /**
-     * The feeder stops claiming while this many jobs wait in a channel's queue; lowered to what the
+     * The feeder stops claiming while this many messages wait in a channel's queue; lowered to what the
      * channel can send in half a lease, so that no message waits in the queue past its lease.
      */
     maxQueued: z.number().int().positive().default(5_000),
+    /**
+     * Messages per BullMQ job (fewer for a channel whose rate limit is lower). A worker sends a
+     * job's messages `concurrency` at a time.
+     */
+    messagesPerJob: z.number().int().min(1).max(1_000).default(50),
     /** How long a worker holds a job before BullMQ deems it stalled (its process died) and hands it on. */
     lockDurationMs: z.number().int().min(1_000).default(30_000),
   });

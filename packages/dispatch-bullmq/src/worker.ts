@@ -24,9 +24,11 @@ import {
   minimumLevel,
   type ChannelKind,
   type Disposable,
+  type Customer,
   type KequnStore,
   type Logger,
   type OutboxMessage,
+  describeError,
 } from '@kequn/core';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -79,7 +81,10 @@ interface QueueChannel extends DeliveryChannel {
   worker: Worker<OutboxJob> | undefined;
   /** Messages per second, when the adapter or the settings limit it. */
   rate: number | undefined;
+  /** Messages at most in the queue. */
   maxQueued: number;
+  /** Messages per job: the setting, or fewer when the rate is lower. */
+  messagesPerJob: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -164,6 +169,8 @@ class BullmqDispatchRuntime implements BullmqDispatchWorker {
       const rate = rates.length === 0 ? undefined : Math.min(...rates);
       // A queued message must be sent before its lease ends, or the feeder claims it again.
       const sendableInHalfALease = rate === undefined ? Number.POSITIVE_INFINITY : Math.floor((rate * this.settings.leaseMs) / 2_000);
+      // BullMQ's limiter counts jobs: a job holds no more messages than a second of the rate allows.
+      const messagesPerJob = rate === undefined ? this.settings.messagesPerJob : Math.max(1, Math.min(this.settings.messagesPerJob, Math.floor(rate)));
       return {
         id,
         kind,
@@ -174,17 +181,22 @@ class BullmqDispatchRuntime implements BullmqDispatchWorker {
         worker: undefined,
         rate,
         maxQueued: Math.max(1, Math.min(this.settings.maxQueued, sendableInHalfALease)),
+        messagesPerJob,
       };
     });
     for (const channel of this.#channels) {
-      channel.worker = new Worker<OutboxJob>(channel.queue.name, (job) => this.#process(channel, job), {
+      // `concurrency` sends in flight per process: a couple of jobs at once (so that one job's last
+      // sends overlap the next job's first), each sending its messages a share of that at a time.
+      const jobsAtOnce = Math.max(2, Math.ceil(this.settings.concurrency / channel.messagesPerJob));
+      const sendsPerJob = Math.max(1, Math.ceil(this.settings.concurrency / jobsAtOnce));
+      channel.worker = new Worker<OutboxJob>(channel.queue.name, (job) => this.#process(channel, job, sendsPerJob), {
         connection,
-        concurrency: this.settings.concurrency,
+        concurrency: jobsAtOnce,
         lockDuration: this.settings.lockDurationMs,
         // A worker that died is noticed within a lock duration; its jobs go to another worker.
         stalledInterval: Math.max(1_000, Math.floor(this.settings.lockDurationMs / 2)),
         maxStalledCount: 3,
-        ...(channel.rate === undefined ? {} : { limiter: { max: Math.max(1, Math.floor(channel.rate)), duration: 1_000 } }),
+        ...(channel.rate === undefined ? {} : { limiter: { max: Math.max(1, Math.floor(channel.rate / channel.messagesPerJob)), duration: 1_000 } }),
       });
       channel.worker.on('error', (error) => this.#logger.error(`Worker ${this.workerId}: BullMQ queue ${channel.queue.name} reported an error.`, error));
     }
@@ -269,47 +281,74 @@ class BullmqDispatchRuntime implements BullmqDispatchWorker {
     });
   }
 
-  /** Claims what the channel's queue has room for and queues it, one job per claim. */
+  /** Claims what the channel's queue has room for and queues it, `messagesPerJob` messages to a job. */
   async #feedChannel(channel: QueueChannel): Promise<{ queued: number; full: boolean }> {
     const now = this.#clock();
     // A paused channel's messages would only be handed back; they wait in the outbox instead.
     if (channel.breaker.state(now) === 'open') return { queued: 0, full: false };
-    const room = channel.maxQueued - (await channel.queue.count());
+    // Counted as full jobs: a little more than is queued, never less.
+    const room = channel.maxQueued - (await channel.queue.count()) * channel.messagesPerJob;
     if (room <= 0) return { queued: 0, full: true };
     const limit = Math.min(room, this.settings.batchSize);
     const claimed = await this.#store.outbox.claim({ workerId: this.#fence, now: iso(now), limit, leaseMs: this.settings.leaseMs, channels: [channel.kind] });
     if (claimed.length === 0) return { queued: 0, full: false };
-    await channel.queue.addBulk(
-      claimed.map((message) => ({
+    const jobs = [];
+    for (let start = 0; start < claimed.length; start += channel.messagesPerJob) {
+      const messages = claimed.slice(start, start + channel.messagesPerJob);
+      const first = messages[0] as OutboxMessage;
+      jobs.push({
         name: SEND_JOB,
-        data: { messageId: message.id, attempt: message.attempts },
-        opts: { jobId: jobIdFor(message.id, message.attempts), removeOnComplete: true, removeOnFail: true },
-      })),
-    );
+        data: { messages: messages.map((message) => ({ messageId: message.id, attempt: message.attempts })) },
+        opts: { jobId: jobIdFor(first.id, first.attempts), removeOnComplete: true, removeOnFail: true },
+      });
+    }
+    await channel.queue.addBulk(jobs);
     return { queued: claimed.length, full: claimed.length === room };
   }
 
   // ── the workers ──────────────────────────────────────────────────────────────────────────────
 
-  async #process(channel: QueueChannel, job: Job<OutboxJob>): Promise<void> {
-    const { messageId, attempt } = job.data;
-    const message = await this.#store.outbox.get(messageId);
-    if (!this.#isCurrent(message, attempt)) {
-      // Settled already (a job that ran twice after a stall), or claimed again since: not ours.
-      this.#totals.stale += 1;
-      return;
-    }
+  /** A job's messages that are still current, `sendsPerJob` at a time, with their rows and customers read once. */
+  async #process(channel: QueueChannel, job: Job<OutboxJob>, sendsPerJob: number): Promise<void> {
+    const wanted = job.data.messages;
+    const rows = new Map((await this.#store.outbox.getMany(wanted.map(({ messageId }) => messageId))).map((message) => [message.id, message]));
+    const current = wanted.flatMap(({ messageId, attempt }) => {
+      const message = rows.get(messageId);
+      return this.#isCurrent(message, attempt) ? [message] : [];
+    });
+    // Settled already (a job that ran again after its worker stalled), or claimed again since: not ours.
+    this.#totals.stale += wanted.length - current.length;
+    if (current.length === 0) return;
+    const customers = await this.#customersOf(current);
+    let next = 0;
+    const sender = async (): Promise<void> => {
+      for (let message = current[next++]; message !== undefined; message = current[next++]) {
+        this.#count(await this.#deliverOne(channel, message, customers.get(message.customerId)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(sendsPerJob, current.length) }, sender));
+  }
+
+  async #deliverOne(channel: QueueChannel, message: OutboxMessage, customer: Customer | undefined): Promise<DeliveryOutcome> {
     const now = this.#clock();
     const admits = channel.breaker.admits(now);
-    if (admits === 'none') {
-      this.#count(await this.#handBack(channel, message, now));
-      return;
-    }
+    if (admits === 'none') return this.#handBack(channel, message, now);
     if (admits === 'probe') channel.breaker.startProbe();
     try {
-      this.#count(await this.#delivery.deliver(channel, message));
+      return await this.#delivery.deliver(channel, message, customer);
     } finally {
       if (admits === 'probe') channel.breaker.endProbe();
+    }
+  }
+
+  /** One query for a job's customers; each message reads its own if this fails. */
+  async #customersOf(messages: readonly OutboxMessage[]): Promise<Map<string, Customer>> {
+    try {
+      const found = await this.#store.customers.getMany([...new Set(messages.map((message) => message.customerId))]);
+      return new Map(found.map((customer) => [customer.id, customer]));
+    } catch (error) {
+      this.#logger.warn(`Worker ${this.workerId}: the customers of a job could not be read at once (${describeError(error)}); reading them one by one.`);
+      return new Map();
     }
   }
 

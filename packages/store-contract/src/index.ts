@@ -380,6 +380,9 @@ export function describeStoreContract(name: string, subject: StoreUnderTest): vo
         expect(await store.outbox.nextDueAt({ includeLeases: false })).toBe(at(9));
         expect(await store.outbox.settleClaimed([{ message: m1, outcome: { type: 'sent', at: at(5) } }], 'w1')).toEqual([false]);
         expect(await store.outbox.settleClaimed([], 'w1')).toEqual([]);
+        const read = await store.outbox.getMany(['M2', 'missing', 'M1', 'M2']);
+        expect(read.map((message) => `${message.id}:${message.status}`).sort()).toEqual(['M1:sent', 'M2:pending']);
+        expect(await store.outbox.getMany([])).toEqual([]);
       });
 
       it('hands a message whose lease ran out to the next worker and fences off the first', async () => {

@@ -231,6 +231,12 @@ function repositoriesOver(tables: () => MemoryTables): StoreRepositories {
       const message = tables().outbox.get(id);
       return message === undefined ? undefined : copy(message);
     },
+    async getMany(ids) {
+      return [...new Set(ids)].flatMap((id) => {
+        const message = tables().outbox.get(id);
+        return message === undefined ? [] : [copy(message)];
+      });
+    },
     // No await between choosing and marking: within one JavaScript turn nobody else can claim.
     async claim(claim) {
       if (claim.channels?.length === 0) return [];

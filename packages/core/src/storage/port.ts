@@ -131,6 +131,8 @@ export interface OutboxRepository {
   /** Pending messages (due or not), oldest first. */
   pending(limit?: number): Promise<OutboxMessage[]>;
   get(id: string): Promise<OutboxMessage | undefined>;
+  /** The messages with these ids that exist, in no particular order. */
+  getMany(ids: readonly string[]): Promise<OutboxMessage[]>;
   /**
    * Atomically hands due messages to one worker: pending messages whose `nextAttemptAt` has come,
    * and `sending` messages whose lease has ended. Each becomes `sending`, claimed by the worker, and

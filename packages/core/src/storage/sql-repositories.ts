@@ -419,6 +419,16 @@ function outboxRepository(sql: SqlExecutor): OutboxRepository {
       return rows.map(outboxMessageOf);
     },
     get,
+    async getMany(ids) {
+      const found: OutboxMessage[] = [];
+      const distinct = [...new Set(ids)];
+      for (let start = 0; start < distinct.length; start += 500) {
+        const chunk = distinct.slice(start, start + 500);
+        const rows = await sql.query(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE id IN (${placeholders(chunk.length)})`, chunk);
+        found.push(...rows.map(outboxMessageOf));
+      }
+      return found;
+    },
     async claim(claim) {
       if (claim.channels?.length === 0) return [];
       const now = instant(claim.now);
