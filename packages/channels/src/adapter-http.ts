@@ -4,6 +4,9 @@
 import type { ChannelHealth } from '@kequn/core';
 import { Agent, request, type Dispatcher } from 'undici';
 
+/** From this deadline up, undici's coarse timers (±0.5 s) keep it. */
+const COARSE_DEADLINE_MS = 2_000;
+
 /**
  * Kept-alive connections shared by every adapter in the process. undici's `request` costs a fraction
  * of `fetch` per call, which is what lets one dispatcher send thousands of messages a second.
@@ -14,7 +17,11 @@ export interface PeerRequest {
   method?: 'GET' | 'POST' | 'PUT';
   headers?: Record<string, string>;
   body?: string;
-  /** The channel's own deadline for this request. */
+  /**
+   * The channel's own deadline: the peer must answer within this long. From 2 s up it is kept to
+   * within half a second (undici's shared timers: the peer must start answering in time and not
+   * fall silent for longer while sending its body); shorter ones exactly.
+   */
   timeoutMs: number;
   /** The caller's cancellation (the dispatcher stopping), combined with the deadline. */
   signal?: AbortSignal | undefined;
@@ -43,14 +50,20 @@ export type PeerExchange = { answered: true; response: PeerResponse } | { answer
  * an adapter maps to a retryable failure.
  */
 export async function requestWithTimeout(url: string | URL, options: PeerRequest): Promise<PeerExchange> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+  // A deadline of a few seconds (the usual) runs on undici's own header and body timeouts, whose
+  // shared timers tick every half second: far cheaper per request than a timer and an abort signal
+  // each, and exact enough for seconds. A short deadline gets a precise signal of its own.
+  const coarse = options.timeoutMs >= COARSE_DEADLINE_MS;
+  const timeout = coarse ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const signals = [options.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   try {
     const answer = await request(url, {
       method: options.method ?? 'GET',
       ...(options.headers === undefined ? {} : { headers: options.headers }),
       ...(options.body === undefined ? {} : { body: options.body }),
-      signal,
+      ...(signal === undefined ? {} : { signal }),
+      ...(coarse ? { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs } : {}),
       dispatcher: options.dispatcher ?? sharedAgent,
     });
     return {
@@ -67,7 +80,7 @@ export async function requestWithTimeout(url: string | URL, options: PeerRequest
       },
     };
   } catch (error) {
-    if (timeout.aborted) return { answered: false, reason: `${options.peer} did not answer within ${options.timeoutMs} ms` };
+    if (timeout?.aborted === true) return { answered: false, reason: `${options.peer} did not answer within ${options.timeoutMs} ms` };
     if (options.signal?.aborted === true) return { answered: false, reason: `the send to ${options.peer} was cancelled` };
     return { answered: false, reason: describeTransportFailure(error, options.peer, options.timeoutMs) };
   }

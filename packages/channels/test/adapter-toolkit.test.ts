@@ -48,6 +48,24 @@ describe('requestWithTimeout', () => {
     cancel.abort();
     expect(await requestWithTimeout(stalled, { timeoutMs: 1_000, signal: cancel.signal, peer: 'the test peer' })).toEqual({ answered: false, reason: 'the send to the test peer was cancelled' });
   });
+
+  it('keeps a deadline of seconds to within half a second, for a peer silent before or during its answer', async () => {
+    const silent = await peer(() => undefined);
+    const halfAnswered = await peer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('partly');
+    });
+    for (const url of [silent, halfAnswered]) {
+      const started = performance.now();
+      const exchange = await requestWithTimeout(url, { timeoutMs: 2_000, peer: 'the test peer' });
+      const reason = exchange.answered ? await exchange.response.text().then(() => 'read the whole body', (error: unknown) => String(error)) : exchange.reason;
+      const elapsed = performance.now() - started;
+      if (url === silent) expect(reason).toBe('the test peer did not answer within 2000 ms');
+      else expect(reason).toMatch(/timeout/i);
+      expect(elapsed).toBeGreaterThanOrEqual(1_950);
+      expect(elapsed).toBeLessThan(3_000);
+    }
+  });
 });
 
 describe('parseRetryAfter', () => {
