@@ -253,6 +253,8 @@ export class BankState {
         grown.set(this.#earlierTier);
         this.#earlierTier = grown;
       }
+      // A customer new to the state, or whose history changed, has their earlier tier decided again.
+      this.#earlierTier[row] = 1 + tierIds.indexOf(decideTierAsOf(customer, this.migrationFrom, this.tiering).tier);
     }
     this.#buildScopeIndexes();
     this.#memberships.clear();

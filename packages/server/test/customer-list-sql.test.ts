@@ -9,6 +9,7 @@ import type { CustomerSummary } from '@kequn/api';
 import { maskName, maskPhone, type SqlStore } from '@kequn/core';
 import { openPostgresStore } from '@kequn/store-postgres';
 import { openSqliteStore } from '@kequn/store-sqlite';
+import { decideTierAsOf } from '@kequn/plugin-tiering';
 import {
   BankState,
   createAuthenticator,
@@ -114,6 +115,25 @@ function listPagesOn(name: string, open: () => Promise<OpenedStore>): void {
       ]);
       await state.refreshCustomers([customer.id]);
       expect((await page())[0]?.phone).toBe('139****1111');
+    });
+
+    it('decides the earlier tier of a refreshed customer again, for the migration matrix', async () => {
+      const [item] = await page();
+      const [customer] = await store.customers.getMany([item?.id ?? '']);
+      const row = state.model.table.indexOf(customer?.id ?? '');
+      if (customer === undefined || row === undefined) throw new Error('no customer');
+      const before = state.earlierTierAt(row);
+      // Balances that put the customer at the other end of the tiers, for every month on record.
+      const balance = before === 'private' ? 0 : 80_000_000;
+      const changed = {
+        ...customer,
+        assets: { ...customer.assets, monthlyAverages: customer.assets.monthlyAverages.map((month) => ({ ...month, averageDailyBalance: balance })) },
+      };
+      await store.customers.upsert([changed]);
+      await state.refreshCustomers([customer.id]);
+      const after = state.earlierTierAt(row);
+      expect(after).toBe(decideTierAsOf(changed, state.migrationFrom, state.tiering).tier);
+      expect(after).not.toBe(before);
     });
 
     it('leaves out a customer the store has moved to another manager', async () => {
