@@ -81,6 +81,25 @@ describe('campaign triggers', () => {
     expect((await engine.get('seasonal')).scheduledDatesDone).toEqual(['2026-11-03']);
   });
 
+  it('sees a customer who has just changed: the audience is worked out again after an upsert', async () => {
+    const { engine, test } = await openTestBank();
+    await launch(engine, { id: 'after-change', type: SCRIPTED_TYPE, name: { 'zh-CN': '变化', en: 'Changed' }, parameters: plan([{ type: 'event', event: 'maturity' }], ['tiering:mid']), experiment: { holdout: 0 } });
+    const tiers = await test.model.evaluate('tiering');
+    const [outsiderRow] = [...(tiers.get('potential') ?? [])];
+    const [midRow] = [...(tiers.get('mid') ?? [])];
+    if (outsiderRow === undefined || midRow === undefined) throw new Error('fixture: a potential and a mid customer');
+    const outsider = test.model.table.idAt(outsiderRow);
+    const midCustomer = bank?.customers.find((customer) => customer.id === test.model.table.idAt(midRow));
+    const before = bank?.customers.find((customer) => customer.id === outsider);
+    if (midCustomer === undefined || before === undefined) throw new Error('fixture: the customers behind the rows');
+    // Not in the audience yet: the trigger enrols nobody (and the engine remembers the audience).
+    expect(await engine.trigger('maturity', [outsider])).toBe(0);
+    // The customer's balances grow to a mid customer's: the model says so, and the next trigger sees it.
+    test.model.upsert({ ...before, assets: midCustomer.assets });
+    expect(await engine.trigger('maturity', [outsider])).toBe(1);
+    expect(await enrolledIds(bank as Bank, 'after-change')).toEqual([outsider]);
+  });
+
   it('reports a trigger that cannot enrol as campaign.triggerFailed instead of throwing', async () => {
     const { engine, test } = await openTestBank();
     await launch(engine, { id: 'broken', type: SCRIPTED_TYPE, name: { 'zh-CN': '坏', en: 'Broken' }, parameters: plan([{ type: 'segment_entry', segments: ['tiering:mid'] }], ['tiering:mid']), experiment: { holdout: 0 } });
