@@ -9,10 +9,8 @@ import {
   channelKindSchema,
   consoleLogSink,
   createLogger,
-  describeError,
   minimumLevel,
   type ChannelKind,
-  type Customer,
   type Disposable,
   type InboundEvent,
   type KequnStore,
@@ -333,19 +331,8 @@ export class Dispatcher {
 
   /** The whole batch at once: the delivery's send slots keep `concurrency` sends out, in claim order. */
   async #processAll(binding: Binding, messages: readonly OutboxMessage[]): Promise<void> {
-    const customers = await this.#customersOf(messages);
+    const customers = await this.#delivery.customersOf(messages);
     await Promise.all(messages.map(async (message) => this.#count(await this.#delivery.deliver(binding, message, customers.get(message.customerId)))));
-  }
-
-  /** One query for a batch's customers instead of one per message; each message reads its own if this fails. */
-  async #customersOf(messages: readonly OutboxMessage[]): Promise<Map<string, Customer>> {
-    try {
-      const found = await this.#store.customers.getMany([...new Set(messages.map((message) => message.customerId))]);
-      return new Map(found.map((customer) => [customer.id, customer]));
-    } catch (error) {
-      this.#logger.warn(`Dispatcher ${this.workerId}: the customers of a batch could not be read at once (${describeError(error)}); reading them one by one.`);
-      return new Map();
-    }
   }
 
   /** When something may next be sendable: a due message whose channel is neither paused nor throttled. */

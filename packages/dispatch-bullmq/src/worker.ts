@@ -28,7 +28,6 @@ import {
   type KequnStore,
   type Logger,
   type OutboxMessage,
-  describeError,
 } from '@kequn/core';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -319,7 +318,7 @@ class BullmqDispatchRuntime implements BullmqDispatchWorker {
     // Settled already (a job that ran again after its worker stalled), or claimed again since: not ours.
     this.#totals.stale += wanted.length - current.length;
     if (current.length === 0) return;
-    const customers = await this.#customersOf(current);
+    const customers = await this.#delivery.customersOf(current);
     let next = 0;
     const sender = async (): Promise<void> => {
       for (let message = current[next++]; message !== undefined; message = current[next++]) {
@@ -338,17 +337,6 @@ class BullmqDispatchRuntime implements BullmqDispatchWorker {
       return await this.#delivery.deliver(channel, message, customer);
     } finally {
       if (admits === 'probe') channel.breaker.endProbe();
-    }
-  }
-
-  /** One query for a job's customers; each message reads its own if this fails. */
-  async #customersOf(messages: readonly OutboxMessage[]): Promise<Map<string, Customer>> {
-    try {
-      const found = await this.#store.customers.getMany([...new Set(messages.map((message) => message.customerId))]);
-      return new Map(found.map((customer) => [customer.id, customer]));
-    } catch (error) {
-      this.#logger.warn(`Worker ${this.workerId}: the customers of a job could not be read at once (${describeError(error)}); reading them one by one.`);
-      return new Map();
     }
   }
 
