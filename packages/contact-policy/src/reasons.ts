@@ -240,12 +240,20 @@ export function frequencyCapReason(detail: DetailOf<'frequency_cap'>): Suppressi
 export function higherPriorityCampaignReason(
   detail: DetailOf<'higher_priority_campaign'>,
 ): SuppressionReason {
+  // At equal priority the earlier contact (then the earlier request of the batch) goes first: the
+  // message says so rather than calling the winner higher.
+  const tie = detail.winningPriority === detail.priority;
   return {
     code: 'higher_priority_campaign',
     detail,
-    message: {
-      'zh-CN': `活动 ${detail.winningCampaignId}（优先级 ${detail.winningPriority}）在 ${detail.windowHours} 小时内联系该客户，优先于本活动 ${detail.campaignId}（优先级 ${detail.priority}）。`,
-      en: `Campaign ${detail.winningCampaignId} (priority ${detail.winningPriority}) contacts this customer within ${detail.windowHours} hours and takes precedence over ${detail.campaignId} (priority ${detail.priority}).`,
-    },
+    message: tie
+      ? {
+          'zh-CN': `活动 ${detail.winningCampaignId} 与本活动 ${detail.campaignId} 优先级相同（${detail.priority}），其联系在先，${detail.windowHours} 小时内由其联系该客户。`,
+          en: `Campaign ${detail.winningCampaignId} has the same priority (${detail.priority}) as ${detail.campaignId} and came first, so it contacts this customer within ${detail.windowHours} hours.`,
+        }
+      : {
+          'zh-CN': `活动 ${detail.winningCampaignId}（优先级 ${detail.winningPriority}）在 ${detail.windowHours} 小时内联系该客户，优先于本活动 ${detail.campaignId}（优先级 ${detail.priority}）。`,
+          en: `Campaign ${detail.winningCampaignId} (priority ${detail.winningPriority}) contacts this customer within ${detail.windowHours} hours and takes precedence over ${detail.campaignId} (priority ${detail.priority}).`,
+        },
   };
 }

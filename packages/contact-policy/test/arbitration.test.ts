@@ -79,6 +79,14 @@ describe('arbitration between campaigns', () => {
     const tied = policy.arbitrate([request('first', 2), request('second', 2)]);
     expect(tied[0]).toEqual({ allowed: true });
     expect(tied[1]).toMatchObject({ allowed: false });
+    // A tie is explained as one, not as a higher priority.
+    const [lost] = tied[1]?.allowed === false ? tied[1].reasons : [];
+    expect(lost?.message.en).toMatch(/^Campaign first has the same priority \(2\) as second and came first/);
+    expect(lost?.message['zh-CN']).toContain('优先级相同');
+    const [later] = decisions[0]?.allowed === false ? decisions[0].reasons : [];
+    expect(later?.message.en).toMatch(/^Campaign early has the same priority \(2\) as late/);
+    const [outranked] = policy.arbitrate([request('low', 1), request('high', 5)]).flatMap((decision) => (decision.allowed ? [] : decision.reasons));
+    expect(outranked?.message.en).toMatch(/^Campaign high \(priority 5\) .* takes precedence over low \(priority 1\)/);
   });
 
   it('counts contacts granted in the batch towards caps', () => {
