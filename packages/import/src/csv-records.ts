@@ -56,8 +56,10 @@ export class CsvRecordSplitter {
 
   #split(text: string, final: boolean, out: CsvItem[]): void {
     let position = 0;
+    // Without a carriage return anywhere, a value ends at the next delimiter or line feed, found by indexOf.
+    const lineFeedsOnly = text.indexOf('\r') === -1;
     while (position < text.length) {
-      const step = this.#record(text, position, final);
+      const step = this.#record(text, position, final, lineFeedsOnly);
       if (step === undefined) break;
       if (step.item !== undefined) out.push(step.item);
       this.#line += step.lines;
@@ -66,12 +68,14 @@ export class CsvRecordSplitter {
     this.#pending = position === 0 ? text : text.slice(position);
   }
 
-  #record(text: string, start: number, final: boolean): Step {
+  #record(text: string, start: number, final: boolean, lineFeedsOnly: boolean): Step {
     const line = this.#line;
     const length = text.length;
     const fields: string[] = [];
     let breaks = 0;
     let position = start;
+    /** The next line feed at or after `position` (or the end of the text); found again once passed. */
+    let lineEnd = -1;
     for (;;) {
       let value: string;
       let quoted = false;
@@ -86,6 +90,15 @@ export class CsvRecordSplitter {
         value = closed.value;
         breaks += lineBreaksIn(value);
         position = closed.end;
+      } else if (lineFeedsOnly) {
+        if (lineEnd < position) {
+          lineEnd = text.indexOf('\n', position);
+          if (lineEnd === -1) lineEnd = length;
+        }
+        const delimiter = text.indexOf(this.#delimiterText, position);
+        const end = delimiter === -1 || delimiter > lineEnd ? lineEnd : delimiter;
+        value = text.slice(position, end);
+        position = end;
       } else {
         let end = position;
         while (end < length) {

@@ -1,6 +1,7 @@
 // Imports a file into a store, streaming: rows are read, mapped, validated and written in batches,
 // so memory stays flat however large the file. Good rows are upserted by id (re-running an import
 // changes nothing); bad rows go to the reject file; the summary counts both.
+import { stat } from 'node:fs/promises';
 import type { CustomerEvent, KequnStore, Manager, Branch, StoredCustomerRow } from '@kequn/core';
 import { detectEncoding, isSupportedEncoding } from './encoding.js';
 import { ImportSourceError } from './errors.js';
@@ -32,9 +33,9 @@ export interface ImportOptions {
   /** Rows per write. Default 5,000. */
   batchSize?: number;
   /**
-   * Read, map, validate and encode on a worker thread while this one only writes. Default false:
-   * on the 2 shared cores it was measured on, the second thread's cost (its own heap, copying each
-   * batch across) outweighed the overlap; it pays where a core is idle. See the README's benchmark.
+   * Read, map, validate and encode on a worker thread while this one only writes. By default a
+   * CSV or JSON Lines file of 16 MB or more (~20,000 customers) is read on a worker; a smaller one
+   * in-thread, where starting the worker would cost more than it saves. See the README's benchmark.
    */
   worker?: boolean;
   onProgress?: (progress: ImportProgress) => void;
@@ -128,6 +129,19 @@ async function resolveEncoding(path: string, format: SourceFormat, requested: st
   return requested;
 }
 
+/** From this size a text file is read on a worker thread unless the caller says otherwise. */
+const WORKER_FROM_BYTES = 16 * 1024 * 1024;
+
+async function isLarge(path: string, format: SourceFormat): Promise<boolean> {
+  if (format === 'parquet') return false;
+  try {
+    return (await stat(path)).size >= WORKER_FROM_BYTES;
+  } catch {
+    // A file that cannot be read is reported by the reader, in-thread, with its reason.
+    return false;
+  }
+}
+
 /** Imports one file of the given kind. Throws only when the file or mapping is unusable as a whole. */
 export async function importFile(kind: ImportKind, path: string, options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
@@ -135,7 +149,7 @@ export async function importFile(kind: ImportKind, path: string, options: Import
   const format = options.format ?? formatOf(path);
   const encoding = await resolveEncoding(path, format, options.encoding ?? mapping.encoding);
   const plan: ReadPlan = { kind, path, mapping, format, encoding, delimiter: options.delimiter, batchSize: options.batchSize ?? 5_000 };
-  const reader = options.worker === true ? await openReaderOnWorker(plan) : await openReader(plan);
+  const reader = (options.worker ?? (await isLarge(path, format))) ? await openReaderOnWorker(plan) : await openReader(plan);
   const write = writers[kind](mapping);
   let rejects: RejectWriter;
   try {

@@ -28,6 +28,18 @@ describe('CSV records', () => {
     for (const items of everyCut(text)) expect(items).toEqual(expected);
   });
 
+  it('reads the same from text with line feeds only, where values are found by searching', () => {
+    const text = 'id,note,n\nC1,"a, ""b""\nc",1\nC2,plain,\n\n,"x",\nC4,5" screen,last';
+    const expected: CsvItem[] = [
+      { kind: 'record', line: 1, fields: ['id', 'note', 'n'] },
+      { kind: 'record', line: 2, fields: ['C1', 'a, "b"\nc', '1'] },
+      { kind: 'record', line: 4, fields: ['C2', 'plain', ''] },
+      { kind: 'record', line: 6, fields: ['', 'x', ''] },
+      { kind: 'record', line: 7, fields: ['C4', '5" screen', 'last'] },
+    ];
+    for (const items of everyCut(text)) expect(items).toEqual(expected);
+  });
+
   it('takes a quote inside an unquoted value as text and keeps empty trailing values', () => {
     expect(split(['a,5" screen,\n'])).toEqual([{ kind: 'record', line: 1, fields: ['a', '5" screen', ''] }]);
   });
