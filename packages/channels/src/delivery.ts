@@ -6,6 +6,7 @@ import { createContactPolicy, timeBoundReasonCodes, type ContactPolicy } from '@
 import {
   EventBus,
   describeError,
+  type BatchSendItem,
   type ChannelAdapter,
   type ChannelKind,
   type ChannelRecipient,
@@ -75,6 +76,15 @@ export interface OutboxDeliveryOptions {
    */
   sendConcurrency?: number;
 }
+
+/** Messages waiting to go out together through a channel's `sendBatch`. */
+interface PendingBatch {
+  items: BatchSendItem[];
+  answers: Array<(result: SendResult) => void>;
+}
+
+/** A batching channel that does not say how many it takes gets batches of this size at most. */
+const DEFAULT_BATCH_SIZE = 100;
 
 /** Sends in flight at once: first come, first served. */
 class SendSlots {
@@ -147,6 +157,7 @@ export class OutboxDelivery {
   readonly #slots: SendSlots | undefined;
   #settlements: SentSettlement[] = [];
   #flushScheduled = false;
+  readonly #batches = new Map<DeliveryChannel, PendingBatch>();
 
   constructor(options: OutboxDeliveryOptions) {
     this.#options = options;
@@ -234,17 +245,72 @@ export class OutboxDelivery {
 
   /**
    * Prepares the message and, if it can go, sends it — unless the channel was paused while it
-   * waited its turn (no result). The breaker hears of the answer before the next send is let out,
-   * so that a probe stays one send.
+   * waited its turn (no result). The breaker hears of the answer before the next send is let out
+   * (see #judge), so that a probe stays one send.
    */
   async #prepareAndSend(channel: DeliveryChannel, message: OutboxMessage, customer: Customer | undefined): Promise<{ prepared: Prepared; result?: SendResult }> {
     const prepared = await this.#prepare(channel, message, customer);
     if (!prepared.ok || channel.breaker.state(this.#clock()) === 'open') return { prepared };
-    const result = await this.#send(channel, prepared, message.id);
+    return { prepared, result: await this.#transmit(channel, prepared, message.id) };
+  }
+
+  /**
+   * The circuit breaker hears of one request's answer: a failure when every message of it failed
+   * (one request, one failure, however many messages it carried), a success otherwise.
+   */
+  #judge(channel: DeliveryChannel, results: readonly SendResult[]): void {
     const now = this.#clock();
-    if (result.status === 'failed') this.#breakerChanged(channel, channel.breaker.recordFailure(now), result.reason, now);
+    const failed = results.length > 0 && results.every((result) => result.status === 'failed');
+    const first = results[0];
+    if (failed && first?.status === 'failed') this.#breakerChanged(channel, channel.breaker.recordFailure(now), first.reason, now);
     else this.#breakerChanged(channel, channel.breaker.recordSuccess(), '', now);
-    return { prepared, result };
+  }
+
+  /**
+   * Through the channel's `sendBatch` when it has one: the messages whose turn comes in the same
+   * turn of the event loop go in one request, up to the channel's `maxBatchSize` (a lone message
+   * waits that one turn). One request each otherwise.
+   */
+  async #transmit(channel: DeliveryChannel, prepared: Extract<Prepared, { ok: true }>, idempotencyKey: string): Promise<SendResult> {
+    if (channel.adapter.sendBatch === undefined) {
+      const result = await this.#send(channel, prepared, idempotencyKey);
+      this.#judge(channel, [result]);
+      return result;
+    }
+    const item: BatchSendItem = { message: prepared.message, recipient: prepared.recipient, idempotencyKey };
+    return new Promise((resolve) => {
+      let pending = this.#batches.get(channel);
+      if (pending === undefined) {
+        const opened: PendingBatch = { items: [], answers: [] };
+        this.#batches.set(channel, opened);
+        setImmediate(() => this.#sendBatch(channel, opened));
+        pending = opened;
+      }
+      pending.items.push(item);
+      pending.answers.push(resolve);
+      if (pending.items.length >= Math.max(1, channel.adapter.capabilities.maxBatchSize ?? DEFAULT_BATCH_SIZE)) this.#sendBatch(channel, pending);
+    });
+  }
+
+  /** Sends a pending batch once (when it fills up or at the end of the turn, whichever comes first). */
+  #sendBatch(channel: DeliveryChannel, pending: PendingBatch): void {
+    if (this.#batches.get(channel) !== pending) return;
+    this.#batches.delete(channel);
+    const { items, answers } = pending;
+    const sendBatch = channel.adapter.sendBatch?.bind(channel.adapter);
+    const failAll = (reason: string): SendResult[] => items.map(() => ({ status: 'failed', reason }));
+    const sent = sendBatch === undefined ? Promise.resolve(failAll(`${channel.id} no longer sends batches`)) : sendBatch(items);
+    void sent
+      // An adapter that throws, or answers for the wrong number of messages, has failed in a way it
+      // did not classify: every message of the batch is retried (the peer drops repeats by key).
+      .then(
+        (results) => (results.length === items.length ? results : failAll(`${channel.id} answered ${results.length} results for a batch of ${items.length}`)),
+        (error: unknown) => failAll(describeError(error)),
+      )
+      .then((results) => {
+        this.#judge(channel, results);
+        results.forEach((result, index) => answers[index]?.(result));
+      });
   }
 
   async #send(channel: DeliveryChannel, prepared: Extract<Prepared, { ok: true }>, idempotencyKey: string): Promise<SendResult> {

@@ -34,7 +34,10 @@ export const dispatcherSettingsSchema = z.object({
   leaseMs: z.number().int().positive().default(300_000),
   /** Messages claimed per channel per pass. */
   batchSize: z.number().int().min(1).max(10_000).default(100),
-  /** Sends in flight at once per channel. */
+  /**
+   * Messages being prepared and sent at once. With a channel that sends in batches, give it a few
+   * batches' worth, so that one batch goes out while others are answered.
+   */
   concurrency: z.number().int().min(1).max(1_000).default(16),
   /** How long `start()` sleeps at most when there is nothing to send. */
   pollIntervalMs: z.number().int().positive().default(1_000),

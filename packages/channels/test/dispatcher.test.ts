@@ -280,6 +280,35 @@ describe('dispatcher', () => {
     expect(() => dispatcher.start()).toThrow(expect.objectContaining({ code: 'KQ_DISPATCHER_CLOSED' }));
   });
 
+  it('sends through a batching adapter in batches, and retries a whole batch it could not classify', async () => {
+    const adapter = new ScriptedAdapter(clock, () => ({ status: 'accepted' }), { maxBatchSize: 8 });
+    const batches: number[] = [];
+    let misbehaviour = 0;
+    const batching = Object.assign(adapter, {
+      async sendBatch(items: ReadonlyArray<{ message: Parameters<ScriptedAdapter['send']>[0]; recipient: Parameters<ScriptedAdapter['send']>[1]; idempotencyKey: string }>) {
+        batches.push(items.length);
+        misbehaviour += 1;
+        // The first batch throws, the second answers for one message too few: neither is classified.
+        if (misbehaviour === 1) throw new Error('gateway client crashed');
+        const results = await Promise.all(items.map((item) => adapter.send(item.message, item.recipient, { idempotencyKey: item.idempotencyKey })));
+        return misbehaviour === 2 ? results.slice(1) : results;
+      },
+    });
+    await store.outbox.enqueue(customers.slice(0, 20).map((customer, index) => smsMessage(`B${String(index).padStart(2, '0')}`, customer.id, clock.iso())));
+    const dispatcher = dispatcherWith(batching, { concurrency: 20, batchSize: 20, breaker: { failureThreshold: 5 } });
+    const seen = recordEvents(dispatcher);
+    const summary = await dispatcher.runUntilIdle();
+    expect(summary).toMatchObject({ sent: 20, rejected: 0, deadLettered: 0, retried: 16 });
+    expect(batches.slice(0, 3)).toEqual([8, 8, 4]);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(8);
+    // The batch that answered for too few sent its messages; their retries were dropped by key.
+    expect(adapter.accepted.size).toBe(20);
+    expect(adapter.duplicates).toBe(8);
+    const retried = seen.filter((entry) => entry.name === 'message.retryScheduled').map((entry) => (entry.event as { error: string }).error);
+    expect(new Set(retried)).toEqual(new Set(['gateway client crashed', 'test-sms answered 7 results for a batch of 8']));
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sending: 0, sent: 20, rejected: 0, dead: 0 });
+  });
+
   it('refuses settings it cannot work with, naming them', () => {
     expect(() => createDispatcher({ store, channels: {}, retry: { maxAttempts: 0 } })).toThrow(/retry\.maxAttempts/);
   });

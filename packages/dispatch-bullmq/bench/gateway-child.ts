@@ -1,11 +1,11 @@
 // The bench's SMS gateway, in a process of its own so that it does not share the dispatcher's
-// event loop. Prints its URL; on "count" from stdin, how many it delivered since the last count,
+// event loop. Prints its send and batch URLs; on "count" from stdin, how many it delivered since the last count,
 // how many repeats it dropped, and the CPU time it used (µs).
 // node --conditions=@kequn/source --import tsx bench/gateway-child.ts
 import { startLoopbackSmsGateway } from '@kequn/plugin-channel-sms/testing';
 
 const gateway = await startLoopbackSmsGateway();
-process.stdout.write(`url ${gateway.url}\n`);
+process.stdout.write(`url ${gateway.url}\nbatch ${gateway.batchUrl}\n`);
 let counted = { delivered: 0, duplicates: 0, cpu: process.cpuUsage() };
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk: string) => {

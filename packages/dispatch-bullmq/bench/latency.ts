@@ -1,11 +1,12 @@
-// Send latencies of a channel adapter, recorded around each `send`, for the p99 the bench prints.
+// Send latencies of a channel adapter, recorded around each `send` (and each `sendBatch`, once per
+// message it carried), for the p99 the bench prints.
 import type { ChannelAdapter } from '@kequn/core';
 
 export class LatencyRecorder {
   readonly samples: number[] = [];
 
   wrap(adapter: ChannelAdapter): ChannelAdapter {
-    return {
+    const wrapped: ChannelAdapter = {
       ...adapter,
       capabilities: adapter.capabilities,
       health: () => adapter.health(),
@@ -15,6 +16,21 @@ export class LatencyRecorder {
           return await adapter.send(message, recipient, options);
         } finally {
           this.samples.push(performance.now() - started);
+        }
+      },
+    };
+    const sendBatch = adapter.sendBatch?.bind(adapter);
+    if (sendBatch === undefined) return wrapped;
+    return {
+      ...wrapped,
+      // Every message of a batch waited for the whole request: one sample each.
+      sendBatch: async (items, options) => {
+        const started = performance.now();
+        try {
+          return await sendBatch(items, options);
+        } finally {
+          const elapsed = performance.now() - started;
+          for (let index = 0; index < items.length; index++) this.samples.push(elapsed);
         }
       },
     };

@@ -2,7 +2,7 @@
 // latencies (p50/p99 in ms) and CPU time as one JSON line.
 // node --conditions=@kequn/source --import tsx bench/worker-child.ts <sqlite:file | postgres:schema> <queue> <gateway url> <worker id> <feeder: 0|1>
 import { createSmsAdapter, smsSettingsSchema } from '@kequn/plugin-channel-sms';
-import { loopbackGatewayMapping } from '@kequn/plugin-channel-sms/testing';
+import { loopbackBatchMapping, loopbackGatewayMapping } from '@kequn/plugin-channel-sms/testing';
 import { openPostgresStore } from '@kequn/store-postgres';
 import { openSqliteStore } from '@kequn/store-sqlite';
 import { startBullmqWorker } from '../src/index.js';
@@ -16,7 +16,10 @@ const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 64);
 const latency = new LatencyRecorder();
 const [kind, location = ''] = storeSpec.split(/:(.*)/s);
 const store = kind === 'postgres' ? await openPostgresStore({ schema: location, poolSize: 8 }) : await openSqliteStore({ path: location });
-const sms = createSmsAdapter(smsSettingsSchema.parse({ url: gatewayUrl, signName: '客群银行', ratePerSecond: 1_000_000, ...loopbackGatewayMapping }));
+// BENCH_BATCH_URL / BENCH_BATCH_SIZE: send through the gateway's batch endpoint.
+const batchUrl = process.env['BENCH_BATCH_URL'];
+const batch = batchUrl === undefined ? {} : { batch: { url: batchUrl, ...loopbackBatchMapping, maxSize: Number(process.env['BENCH_BATCH_SIZE'] ?? 100) } };
+const sms = createSmsAdapter(smsSettingsSchema.parse({ url: gatewayUrl, signName: '客群银行', ratePerSecond: 1_000_000, ...loopbackGatewayMapping, ...batch }));
 const worker = await startBullmqWorker({
   store,
   channels: { sms: latency.wrap(sms) },
@@ -24,6 +27,8 @@ const worker = await startBullmqWorker({
   queueName,
   feeder: feeder === '1',
   concurrency,
+  // A job's messages go out in batch requests of their own: as many to a job as to a batch.
+  ...(batchUrl === undefined ? {} : { messagesPerJob: Number(process.env['BENCH_BATCH_SIZE'] ?? 100) }),
   batchSize: 1_000,
   maxQueued: 10_000,
   pollIntervalMs: 50,

@@ -1,7 +1,9 @@
-// The SMS channel adapter: one POST per message to the bank's SMS gateway, its answer mapped to
-// accepted / rejected / failed, and receipts and replies turned into inbound events.
+// The SMS channel adapter: one POST per message to the bank's SMS gateway (or one per batch, where
+// the gateway takes batches), its answer mapped to accepted / rejected / failed, and receipts and
+// replies turned into inbound events.
 import {
   Emitter,
+  type BatchSendItem,
   type ChannelAdapter,
   type ChannelCapabilities,
   type ChannelHealth,
@@ -21,7 +23,7 @@ import {
   type PeerResponse,
 } from '@kequn/channels';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readScalar, writePath, type JsonObject } from './json-path.js';
+import { readPath, readScalar, writePath, type JsonObject } from './json-path.js';
 import { signPayload } from './signing.js';
 import { receiveSmsCallback, type CallbackAnswer, type CallbackRequest } from './callback.js';
 import { SmsCallbackNotConfiguredError } from './errors.js';
@@ -65,7 +67,36 @@ export function createSmsAdapter(
     ratePerSecond: settings.ratePerSecond,
     deliveryReceipts: true,
     replies: true,
+    ...(settings.batch === undefined ? {} : { maxBatchSize: settings.batch.maxSize }),
   });
+
+  /** The gateway's constants and the signature, in a body (once per request). */
+  function writeCommon(body: JsonObject): void {
+    for (const [path, value] of Object.entries(settings.request.constants)) writePath(body, path, value);
+    if (settings.signName !== undefined) writePath(body, settings.request.signName, settings.signName);
+  }
+
+  /** One message's own fields: number, text and idempotency key. */
+  function writeMessage(target: JsonObject, message: OutboundMessage, recipient: ChannelRecipient, idempotencyKey: string): void {
+    writePath(target, settings.request.phone, recipient.address);
+    writePath(target, settings.request.text, message.text);
+    writePath(target, settings.request.idempotencyKey, idempotencyKey);
+  }
+
+  /** Refusals decided before anything is sent: a kind it does not carry, too long, no number. */
+  function refusedUpFront(message: OutboundMessage, recipient: ChannelRecipient): SendResult | undefined {
+    const unsupported = rejectUnsupportedKind('the SMS channel', capabilities, message.kind);
+    if (unsupported !== undefined) return unsupported;
+    const length = [...message.text].length;
+    if (length > settings.maxLength) {
+      return {
+        status: 'rejected',
+        reason: `the text has ${length} characters; the SMS channel takes at most ${settings.maxLength}`,
+      };
+    }
+    if (recipient.address.trim() === '') return { status: 'rejected', reason: 'the recipient has no phone number' };
+    return undefined;
+  }
 
   function requestBody(
     message: OutboundMessage,
@@ -73,13 +104,8 @@ export function createSmsAdapter(
     idempotencyKey: string,
   ): string {
     const body: JsonObject = {};
-    for (const [path, value] of Object.entries(settings.request.constants))
-      writePath(body, path, value);
-    writePath(body, settings.request.phone, recipient.address);
-    writePath(body, settings.request.text, message.text);
-    writePath(body, settings.request.idempotencyKey, idempotencyKey);
-    if (settings.signName !== undefined)
-      writePath(body, settings.request.signName, settings.signName);
+    writeCommon(body);
+    writeMessage(body, message, recipient, idempotencyKey);
     return JSON.stringify(body);
   }
 
@@ -126,15 +152,21 @@ export function createSmsAdapter(
     return ` (${[code, text].filter((part) => part !== undefined).join(': ')})`;
   }
 
-  async function interpretResponse(response: PeerResponse): Promise<SendResult> {
+  /**
+   * What the HTTP answer says for every message of the request: a failure or refusal of them all,
+   * or the body to read each message's result from.
+   */
+  async function readAnswer(response: PeerResponse): Promise<{ all: SendResult } | { answer: unknown }> {
     const raw = await response.text();
     if (response.status === 429 || response.status === 408 || response.status >= 500) {
       health.failed(`${peer} answered HTTP ${response.status}`);
       const wait = parseRetryAfter(response.header('retry-after'), now());
       return {
-        status: 'failed',
-        reason: `${peer} answered HTTP ${response.status}`,
-        ...(wait === undefined ? {} : { retryAfterMs: wait }),
+        all: {
+          status: 'failed',
+          reason: `${peer} answered HTTP ${response.status}`,
+          ...(wait === undefined ? {} : { retryAfterMs: wait }),
+        },
       };
     }
     if (response.status === 401 || response.status === 403) {
@@ -143,13 +175,15 @@ export function createSmsAdapter(
       // the channel and reports it, instead of rejecting the whole queue for good.
       const reason = `${peer} refused the credentials with HTTP ${response.status}${refusal(raw)}`;
       health.failed(reason);
-      return { status: 'failed', reason };
+      return { all: { status: 'failed', reason } };
     }
     health.succeeded();
     if (response.status >= 400) {
       return {
-        status: 'rejected',
-        reason: `${peer} refused the request with HTTP ${response.status}${refusal(raw)}`,
+        all: {
+          status: 'rejected',
+          reason: `${peer} refused the request with HTTP ${response.status}${refusal(raw)}`,
+        },
       };
     }
     let answer: unknown;
@@ -157,12 +191,14 @@ export function createSmsAdapter(
       answer = raw === '' ? {} : JSON.parse(raw);
     } catch {
       // A 2xx we cannot read may or may not have been sent: retry, the gateway drops duplicates by key.
-      return {
-        status: 'failed',
-        reason: `${peer} answered HTTP ${response.status} with a body that is not JSON`,
-      };
+      return { all: { status: 'failed', reason: `${peer} answered HTTP ${response.status} with a body that is not JSON` } };
     }
-    return interpretAnswer(answer);
+    return { answer };
+  }
+
+  async function interpretResponse(response: PeerResponse): Promise<SendResult> {
+    const read = await readAnswer(response);
+    return 'all' in read ? read.all : interpretAnswer(read.answer);
   }
 
   async function send(
@@ -170,17 +206,8 @@ export function createSmsAdapter(
     recipient: ChannelRecipient,
     sendOptions: SendOptions,
   ): Promise<SendResult> {
-    const unsupported = rejectUnsupportedKind('the SMS channel', capabilities, message.kind);
-    if (unsupported !== undefined) return unsupported;
-    const length = [...message.text].length;
-    if (length > settings.maxLength) {
-      return {
-        status: 'rejected',
-        reason: `the text has ${length} characters; the SMS channel takes at most ${settings.maxLength}`,
-      };
-    }
-    if (recipient.address.trim() === '')
-      return { status: 'rejected', reason: 'the recipient has no phone number' };
+    const refused = refusedUpFront(message, recipient);
+    if (refused !== undefined) return refused;
     const body = requestBody(message, recipient, sendOptions.idempotencyKey);
     const exchange = await requestWithTimeout(settings.url, {
       method: 'POST',
@@ -199,6 +226,62 @@ export function createSmsAdapter(
       return { status: 'failed', reason: exchange.reason };
     }
     return interpretResponse(exchange.response);
+  }
+
+  /**
+   * One request for many messages: those refused up front are answered without it; a failure of
+   * the request (no answer, 5xx, refused credentials, a body it cannot read, a result list of the
+   * wrong length) fails every message in it — retryable, since the gateway drops repeats by key.
+   */
+  async function sendBatch(items: readonly BatchSendItem[], batchOptions: { signal?: AbortSignal } = {}): Promise<SendResult[]> {
+    const batch = settings.batch;
+    // Offered only with the setting; a caller that kept a reference past a settings change learns why.
+    if (batch === undefined) throw new Error("sendBatch needs the SMS channel's `batch` setting");
+    const results = items.map((item) => refusedUpFront(item.message, item.recipient));
+    const sending = items.flatMap((item, index) => (results[index] === undefined ? [item] : []));
+    if (sending.length > 0) {
+      const body: JsonObject = {};
+      writeCommon(body);
+      writePath(
+        body,
+        batch.itemsField,
+        sending.map((item) => {
+          const entry: JsonObject = {};
+          writeMessage(entry, item.message, item.recipient, item.idempotencyKey);
+          return entry;
+        }),
+      );
+      const text = JSON.stringify(body);
+      const exchange = await requestWithTimeout(batch.url ?? settings.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authHeaders(text) },
+        body: text,
+        timeoutMs: settings.timeoutMs,
+        signal: batchOptions.signal,
+        peer,
+      });
+      let answers: SendResult[];
+      if (exchange.answered) answers = await batchAnswers(exchange.response, sending.length);
+      else {
+        health.failed(exchange.reason);
+        answers = sending.map(() => ({ status: 'failed', reason: exchange.reason }));
+      }
+      let next = 0;
+      results.forEach((result, index) => {
+        if (result === undefined) results[index] = answers[next++];
+      });
+    }
+    return results as SendResult[];
+  }
+
+  /** A batch's answer, one result per message sent. */
+  async function batchAnswers(response: PeerResponse, count: number): Promise<SendResult[]> {
+    const read = await readAnswer(response);
+    if ('all' in read) return Array.from({ length: count }, () => read.all);
+    const list = readPath(read.answer, settings.batch?.resultsField ?? 'results');
+    if (Array.isArray(list) && list.length === count) return list.map(interpretAnswer);
+    const reason = `${peer} answered ${Array.isArray(list) ? list.length : 'no'} results for a batch of ${count}`;
+    return Array.from({ length: count }, () => ({ status: 'failed', reason }));
   }
 
   function receiveCallback(request: CallbackRequest): CallbackAnswer {
@@ -231,6 +314,7 @@ export function createSmsAdapter(
   return {
     capabilities,
     send,
+    ...(settings.batch === undefined ? {} : { sendBatch }),
     async health(): Promise<ChannelHealth> {
       if (settings.healthUrl === undefined) return health.current();
       return probeHealth(settings.healthUrl, Math.min(settings.timeoutMs, 2000), now);

@@ -16,10 +16,12 @@ export { SmsCallbackNotConfiguredError } from './errors.js';
 export {
   smsSettingsSchema,
   smsAuthSchema,
+  smsBatchSchema,
   smsCallbackSchema,
   smsRequestMappingSchema,
   smsResponseMappingSchema,
   type SmsAuth,
+  type SmsBatchSettings,
   type SmsCallbackInput,
   type SmsCallbackSettings,
   type SmsSettings,

@@ -79,6 +79,22 @@ export const smsCallbackSchema = z.object({
 export type SmsCallbackSettings = z.infer<typeof smsCallbackSchema>;
 export type SmsCallbackInput = z.input<typeof smsCallbackSchema>;
 
+/**
+ * Batch submission (批量提交), for gateways that take many messages in one request: the request holds
+ * the constants and signature once and one entry per message at `itemsField`, each mapped like a
+ * single send's body; the answer holds one result per entry, in order, at `resultsField`, each read
+ * like a single send's answer.
+ */
+export const smsBatchSchema = z.object({
+  /** The batch endpoint; the send URL when absent. */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  itemsField: fieldPathSchema.default('items'),
+  resultsField: fieldPathSchema.default('results'),
+  /** The most messages the gateway takes in one request. */
+  maxSize: z.number().int().min(1).max(1_000).default(100),
+});
+export type SmsBatchSettings = z.infer<typeof smsBatchSchema>;
+
 export const smsSettingsSchema = z.object({
   /** The gateway's send endpoint. */
   url: z.url({ protocol: /^https?$/ }),
@@ -87,6 +103,8 @@ export const smsSettingsSchema = z.object({
   signName: z.string().min(1).max(20).optional(),
   request: smsRequestMappingSchema.prefault({}),
   response: smsResponseMappingSchema.prefault({}),
+  /** Send in batches through the gateway's batch endpoint (dispatchers then hand over many messages at once). */
+  batch: smsBatchSchema.optional(),
   /** Receipts and replies posted back by the gateway; needed for `createCallbackHandler`. */
   callback: smsCallbackSchema.optional(),
   timeoutMs: z.number().int().min(100).max(60_000).default(5000),

@@ -22,6 +22,7 @@ import { openSqliteStore, type SqliteStore } from '@kequn/store-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmsAdapter, smsSettingsSchema } from '../src/index.js';
 import {
+  loopbackBatchMapping,
   loopbackGatewayMapping,
   startLoopbackSmsGateway,
   type LoopbackSmsGateway,
@@ -153,6 +154,59 @@ describe('dispatching to the loopback SMS gateway', () => {
     expect(gateway.delivered.find((sms) => sms.serialNo === sendable[0])?.content).toBe(
       '张*明，诚邀您参加本周六理财沙龙。',
     );
+  });
+
+  it('sends in batches where the gateway takes them: a failed batch is retried whole, nothing twice, nothing lost', async () => {
+    const customers = reachableCustomers(40);
+    const badNumber = customers[3];
+    if (badNumber === undefined) throw new Error('fixture');
+    customers[3] = { ...badNumber, profile: { ...badNumber.profile, phone: '12345' } };
+    const { store, gateway } = await setUp(customers);
+    const clock = new TestClock();
+    const queued = testMessages({ channel: 'sms', count: 400, customers, createdAt: clock.iso() });
+    await store.outbox.enqueue(queued);
+    const adapter = createSmsAdapter(
+      smsSettingsSchema.parse({
+        url: gateway.url,
+        auth: { type: 'hmac', secret },
+        signName: '客群银行',
+        timeoutMs: 2_000,
+        // Above what 400 messages need: the rate limit is not what this test is about.
+        ratePerSecond: 100_000,
+        ...loopbackGatewayMapping,
+        batch: { url: gateway.batchUrl, ...loopbackBatchMapping, maxSize: 50 },
+      }),
+    );
+    const dispatcher = createDispatcher({
+      store,
+      channels: { sms: { id: 'sms', adapter } },
+      clock: clock.now,
+      sleep: clock.sleep,
+      random: seededRandom(7),
+      logger: quietLogger,
+      batchSize: 200,
+      concurrency: 100,
+      retry: { maxAttempts: 5, baseMs: 1_000, maxMs: 5_000 },
+    });
+    cleanups.push(() => dispatcher.close());
+    const recorded = recordDispatcherEvents(dispatcher);
+    // The first batch meets an outage: its 50 messages are retried, not lost, not sent twice.
+    gateway.failNext(1);
+
+    const summary = await dispatcher.runUntilIdle();
+
+    const bad = new Set(queued.filter((message) => message.customerId === badNumber.id).map((message) => message.id));
+    expect(summary).toMatchObject({ sent: 400 - bad.size, rejected: bad.size, retried: 50, deadLettered: 0 });
+    const keys = gateway.delivered.map((sms) => sms.serialNo);
+    expect(keys).toHaveLength(400 - bad.size);
+    expect(new Set(keys)).toEqual(new Set(queued.map((message) => message.id).filter((id) => !bad.has(id))));
+    expect(gateway.duplicates).toBe(0);
+    // The first sends went 50 to a request (8 requests for 400, one of them failed); the 50 retries
+    // come due one by one (full jitter), so each may go alone: at most 58 requests, not 450.
+    expect(gateway.requests).toBeGreaterThanOrEqual(9);
+    expect(gateway.requests).toBeLessThanOrEqual(8 + 50);
+    expect(await store.outbox.countByStatus()).toEqual({ pending: 0, sending: 0, sent: 400 - bad.size, rejected: bad.size, dead: 0 });
+    expect(eventsNamed(recorded, 'message.rejected').every((event) => event.reason.includes('1001'))).toBe(true);
   });
 
   it('dead-letters a long outage, and a replay after it sends each message once', async () => {

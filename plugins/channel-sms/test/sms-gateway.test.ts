@@ -13,6 +13,7 @@ import {
   type SmsSettingsInput,
 } from '../src/index.js';
 import {
+  loopbackBatchMapping,
   loopbackCallbackMapping,
   loopbackGatewayMapping,
   startLoopbackSmsGateway,
@@ -344,5 +345,61 @@ describe('SMS receipts and replies', () => {
   it('says what is missing when the callback is not configured', async () => {
     const peer = await gateway();
     expect(() => adapterFor(peer).createCallbackHandler()).toThrow(SmsCallbackNotConfiguredError);
+  });
+});
+
+describe('SMS batches (批量提交) against a loopback gateway', () => {
+  const item = (address: string, key: string, text = message.text) => ({ message: { ...message, text }, recipient: { customerId: `C-${key}`, address }, idempotencyKey: key });
+
+  it('sends many messages in one signed request and answers each in order', async () => {
+    const peer = await gateway();
+    const adapter = adapterFor(peer, { batch: { url: peer.batchUrl, ...loopbackBatchMapping, maxSize: 50 } });
+    expect(adapter.capabilities.maxBatchSize).toBe(50);
+    const results = await adapter.sendBatch?.([
+      item('13800138001', 'k-1'),
+      item('12345', 'k-2'),
+      item('', 'k-3'),
+      item('13800138004', 'k-4', '长'.repeat(501)),
+      item('13800138005', 'k-5'),
+    ]);
+    expect(results?.map((result) => result.status)).toEqual(['accepted', 'rejected', 'rejected', 'rejected', 'accepted']);
+    expect(results?.[1]).toMatchObject({ reason: expect.stringContaining('1001') });
+    expect(results?.[2]).toEqual({ status: 'rejected', reason: 'the recipient has no phone number' });
+    // The empty number and the over-long text never left; the rest went in one request.
+    expect(peer.requests).toBe(1);
+    expect(peer.delivered.map((sms) => [sms.serialNo, sms.mobile, sms.sign])).toEqual([
+      ['k-1', '13800138001', '客群银行'],
+      ['k-5', '13800138005', '客群银行'],
+    ]);
+    expect(results?.[0]).toEqual({ status: 'accepted', providerMessageId: peer.delivered[0]?.msgId });
+  });
+
+  it('drops a repeated batch by its keys, and fails every message of a request the gateway did not take', async () => {
+    const peer = await gateway();
+    const adapter = adapterFor(peer, { batch: { url: peer.batchUrl, ...loopbackBatchMapping } });
+    const items = [item('13800138001', 'k-1'), item('13800138002', 'k-2')];
+    expect((await adapter.sendBatch?.(items))?.map((result) => result.status)).toEqual(['accepted', 'accepted']);
+    expect((await adapter.sendBatch?.(items))?.map((result) => result.status)).toEqual(['accepted', 'accepted']);
+    expect(peer.delivered).toHaveLength(2);
+    expect(peer.duplicates).toBe(2);
+
+    peer.failNext(1, { status: 503, retryAfterSec: 3 });
+    expect(await adapter.sendBatch?.([item('13800138003', 'k-3'), item('13800138004', 'k-4')])).toEqual([
+      { status: 'failed', reason: 'the SMS gateway answered HTTP 503', retryAfterMs: 3_000 },
+      { status: 'failed', reason: 'the SMS gateway answered HTTP 503', retryAfterMs: 3_000 },
+    ]);
+    peer.busyNext(1);
+    expect((await adapter.sendBatch?.([item('13800138003', 'k-3')]))?.[0]).toEqual({ status: 'failed', reason: 'the SMS gateway answered no results for a batch of 1' });
+    expect(peer.delivered).toHaveLength(2);
+  });
+
+  it('is offered only with the batch setting, and a signature the gateway refuses fails the batch retryably', async () => {
+    const peer = await gateway();
+    expect(adapterFor(peer).sendBatch).toBeUndefined();
+    expect(adapterFor(peer).capabilities.maxBatchSize).toBeUndefined();
+    const wrongSecret = adapterFor(peer, { auth: { type: 'hmac', secret: 'not-the-gateway-secret-000000000' }, batch: { url: peer.batchUrl, ...loopbackBatchMapping } });
+    const [result] = (await wrongSecret.sendBatch?.([item('13800138001', 'k-1')])) ?? [];
+    expect(result).toMatchObject({ status: 'failed', reason: expect.stringContaining('refused the credentials with HTTP 401') });
+    expect(peer.delivered).toHaveLength(0);
   });
 });

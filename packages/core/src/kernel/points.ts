@@ -192,6 +192,16 @@ export interface ChannelCapabilities {
   readonly ratePerSecond?: number;
   readonly deliveryReceipts: boolean;
   readonly replies: boolean;
+  /** With `sendBatch`: the most messages one batch may hold. */
+  readonly maxBatchSize?: number;
+}
+
+/** One message of a batch send. */
+export interface BatchSendItem {
+  message: OutboundMessage;
+  recipient: ChannelRecipient;
+  /** The message's own key, as `send` would get it: peers drop a repeat of any item by it. */
+  idempotencyKey: string;
 }
 
 export interface ChannelHealth {
@@ -229,6 +239,12 @@ export type InboundEvent =
 export interface ChannelAdapter {
   readonly capabilities: ChannelCapabilities;
   send(message: OutboundMessage, recipient: ChannelRecipient, options: SendOptions): Promise<SendResult>;
+  /**
+   * Optional, for peers that take many messages in one request (an SMS platform's batch
+   * submission): answers one result per item, in the items' order, never throwing for an item's
+   * refusal. Dispatchers use it for up to `capabilities.maxBatchSize` messages at a time.
+   */
+  sendBatch?(items: readonly BatchSendItem[], options?: { signal?: AbortSignal }): Promise<SendResult[]>;
   health(): ChannelHealth | Promise<ChannelHealth>;
   /** Receipts, replies and opt-outs as they arrive; absent when the channel has none. */
   onInbound?(listener: (event: InboundEvent) => void): Disposable;

@@ -24,6 +24,9 @@ export const loopbackGatewayMapping: Required<Pick<SmsSettingsInput, 'request' |
   },
 };
 
+/** How this gateway takes batches, for the adapter's `batch` setting; add `url: gateway.batchUrl`. */
+export const loopbackBatchMapping = { itemsField: 'items', resultsField: 'results' } as const;
+
 /** The callback mapping for this gateway's receipts (`report`) and replies (`mo`); add the secret. */
 export const loopbackCallbackMapping: Omit<SmsCallbackInput, 'secret'> = {
   receiptTypes: ['report'],
@@ -57,12 +60,18 @@ export interface DeliveredSms {
 export interface LoopbackSmsGateway {
   /** The send endpoint. */
   readonly url: string;
+  /**
+   * The batch endpoint: `{ appId, sign, items: [{ mobile, content, serialNo }] }` in, `{ retCode,
+   * results: [...] }` out, one result per item as the send endpoint would answer it
+   * (`loopbackBatchMapping` tells the adapter so).
+   */
+  readonly batchUrl: string;
   readonly healthUrl: string;
   /** Every message handed to the (pretend) operators, once per serial number. */
   readonly delivered: readonly DeliveredSms[];
   /** Requests that repeated a serial number already delivered: acknowledged, not sent again. */
   readonly duplicates: number;
-  /** Send requests received, including refused ones. */
+  /** Send and batch requests received, including refused ones. */
   readonly requests: number;
   /** Answer the next `count` send requests with an HTTP error, without processing them. */
   failNext(count: number, options?: { status?: number; retryAfterSec?: number }): void;
@@ -172,11 +181,15 @@ export async function startLoopbackSmsGateway(
     return { duplicate: false, msgId };
   }
 
-  async function handleSend(
+  /**
+   * What every request goes through before its messages are looked at: an outage set by
+   * `failNext`, the signature, the JSON. Answers and returns undefined when the request stops here.
+   */
+  function admit(
     request: IncomingMessage,
     response: ServerResponse,
     body: string,
-  ): Promise<void> {
+  ): Record<string, unknown> | undefined {
     requests += 1;
     if (failures.count > 0) {
       failures.count -= 1;
@@ -185,42 +198,73 @@ export async function startLoopbackSmsGateway(
           ? {}
           : { 'retry-after': String(failures.retryAfterSec) };
       answer(response, failures.status, { retCode: '9998', retMsg: 'unavailable' }, headers);
-      return;
+      return undefined;
     }
-    if (!authorized(request, body))
-      return answer(response, 401, { retCode: '4010', retMsg: 'signature mismatch' });
-    let fields: Record<string, unknown>;
+    if (!authorized(request, body)) {
+      answer(response, 401, { retCode: '4010', retMsg: 'signature mismatch' });
+      return undefined;
+    }
     try {
-      fields = JSON.parse(body) as Record<string, unknown>;
+      return JSON.parse(body) as Record<string, unknown>;
     } catch {
-      return answer(response, 400, { retCode: '4000', retMsg: 'body is not JSON' });
+      answer(response, 400, { retCode: '4000', retMsg: 'body is not JSON' });
+      return undefined;
     }
-    if (
-      typeof fields.serialNo !== 'string' ||
-      typeof fields.content !== 'string' ||
-      typeof fields.mobile !== 'string'
-    ) {
+  }
+
+  function hasMessageFields(fields: Record<string, unknown>): boolean {
+    return typeof fields.serialNo === 'string' && typeof fields.content === 'string' && typeof fields.mobile === 'string';
+  }
+
+  /** One message's answer: accepted once per serial number, or refused for its number. */
+  function judge(fields: Record<string, unknown>): Record<string, unknown> {
+    if (!mainlandMobile.test(String(fields.mobile))) return { retCode: '1001', retMsg: 'invalid mobile number' };
+    const { duplicate, msgId } = accept(fields);
+    return { retCode: '0000', retMsg: duplicate ? 'duplicate serialNo, already accepted' : 'success', data: { msgId } };
+  }
+
+  function takeBusy(response: ServerResponse): boolean {
+    if (busy === 0) return false;
+    busy -= 1;
+    answer(response, 200, { retCode: '9999', retMsg: 'system busy' });
+    return true;
+  }
+
+  async function takeStall(): Promise<void> {
+    if (stall.count === 0) return;
+    stall.count -= 1;
+    await new Promise((resolve) => setTimeout(resolve, stall.delayMs));
+  }
+
+  async function handleSend(request: IncomingMessage, response: ServerResponse, body: string): Promise<void> {
+    const fields = admit(request, response, body);
+    if (fields === undefined) return;
+    if (!hasMessageFields(fields)) {
       return answer(response, 400, {
         retCode: '4001',
         retMsg: 'serialNo, mobile and content are required',
       });
     }
-    if (busy > 0) {
-      busy -= 1;
-      return answer(response, 200, { retCode: '9999', retMsg: 'system busy' });
+    if (takeBusy(response)) return;
+    const judged = judge(fields);
+    if (judged.retCode === '0000') await takeStall();
+    answer(response, 200, judged);
+  }
+
+  async function handleBatch(request: IncomingMessage, response: ServerResponse, body: string): Promise<void> {
+    const fields = admit(request, response, body);
+    if (fields === undefined) return;
+    const items = fields.items;
+    if (!Array.isArray(items) || items.length === 0 || items.length > 1000) {
+      return answer(response, 400, { retCode: '4002', retMsg: 'items must hold 1 to 1000 messages' });
     }
-    if (!mainlandMobile.test(fields.mobile))
-      return answer(response, 200, { retCode: '1001', retMsg: 'invalid mobile number' });
-    const { duplicate, msgId } = accept(fields);
-    if (stall.count > 0) {
-      stall.count -= 1;
-      await new Promise((resolve) => setTimeout(resolve, stall.delayMs));
-    }
-    answer(response, 200, {
-      retCode: '0000',
-      retMsg: duplicate ? 'duplicate serialNo, already accepted' : 'success',
-      data: { msgId },
+    if (takeBusy(response)) return;
+    const results = items.map((item: unknown) => {
+      const message = typeof item === 'object' && item !== null ? { ...(item as Record<string, unknown>), sign: fields.sign } : {};
+      return hasMessageFields(message) ? judge(message) : { retCode: '1002', retMsg: 'serialNo, mobile and content are required' };
     });
+    await takeStall();
+    answer(response, 200, { retCode: '0000', retMsg: 'success', results });
   }
 
   const server: Server = createServer((request, response) => {
@@ -230,10 +274,9 @@ export async function startLoopbackSmsGateway(
       const body = Buffer.concat(chunks).toString('utf8');
       if (request.method === 'GET' && request.url === '/health')
         return answer(response, 200, { status: 'UP' });
-      if (request.method === 'POST' && request.url === '/sms/send') {
-        void handleSend(request, response, body).catch(() =>
-          answer(response, 500, { retCode: '5000' }),
-        );
+      if (request.method === 'POST' && (request.url === '/sms/send' || request.url === '/sms/batch')) {
+        const handle = request.url === '/sms/send' ? handleSend : handleBatch;
+        void handle(request, response, body).catch(() => answer(response, 500, { retCode: '5000' }));
         return;
       }
       answer(response, 404, { retCode: '4040', retMsg: 'not found' });
@@ -263,6 +306,7 @@ export async function startLoopbackSmsGateway(
   const base = `http://127.0.0.1:${port}`;
   return {
     url: `${base}/sms/send`,
+    batchUrl: `${base}/sms/batch`,
     healthUrl: `${base}/health`,
     delivered,
     get duplicates() {

@@ -3,6 +3,7 @@ export {
   startLoopbackSmsGateway,
   loopbackGatewayMapping,
   loopbackCallbackMapping,
+  loopbackBatchMapping,
   type LoopbackSmsGateway,
   type LoopbackSmsGatewayOptions,
   type DeliveredSms,
