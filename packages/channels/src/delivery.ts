@@ -260,10 +260,10 @@ export class OutboxDelivery {
    */
   #judge(channel: DeliveryChannel, results: readonly SendResult[]): void {
     const now = this.#clock();
-    const failed = results.length > 0 && results.every((result) => result.status === 'failed');
-    const first = results[0];
-    if (failed && first?.status === 'failed') this.#breakerChanged(channel, channel.breaker.recordFailure(now), first.reason, now);
-    else this.#breakerChanged(channel, channel.breaker.recordSuccess(), '', now);
+    const [first] = results;
+    if (first?.status === 'failed' && results.every((result) => result.status === 'failed')) {
+      this.#breakerChanged(channel, channel.breaker.recordFailure(now), first.reason, now);
+    } else this.#breakerChanged(channel, channel.breaker.recordSuccess(), '', now);
   }
 
   /**
@@ -272,7 +272,8 @@ export class OutboxDelivery {
    * waits that one turn). One request each otherwise.
    */
   async #transmit(channel: DeliveryChannel, prepared: Extract<Prepared, { ok: true }>, idempotencyKey: string): Promise<SendResult> {
-    if (channel.adapter.sendBatch === undefined) {
+    const sendBatch = channel.adapter.sendBatch?.bind(channel.adapter);
+    if (sendBatch === undefined) {
       const result = await this.#send(channel, prepared, idempotencyKey);
       this.#judge(channel, [result]);
       return result;
@@ -283,24 +284,24 @@ export class OutboxDelivery {
       if (pending === undefined) {
         const opened: PendingBatch = { items: [], answers: [] };
         this.#batches.set(channel, opened);
-        setImmediate(() => this.#sendBatch(channel, opened));
+        setImmediate(() => this.#sendBatch(channel, opened, sendBatch));
         pending = opened;
       }
       pending.items.push(item);
       pending.answers.push(resolve);
-      if (pending.items.length >= Math.max(1, channel.adapter.capabilities.maxBatchSize ?? DEFAULT_BATCH_SIZE)) this.#sendBatch(channel, pending);
+      if (pending.items.length >= Math.max(1, channel.adapter.capabilities.maxBatchSize ?? DEFAULT_BATCH_SIZE)) this.#sendBatch(channel, pending, sendBatch);
     });
   }
 
   /** Sends a pending batch once (when it fills up or at the end of the turn, whichever comes first). */
-  #sendBatch(channel: DeliveryChannel, pending: PendingBatch): void {
+  #sendBatch(channel: DeliveryChannel, pending: PendingBatch, sendBatch: NonNullable<ChannelAdapter['sendBatch']>): void {
     if (this.#batches.get(channel) !== pending) return;
     this.#batches.delete(channel);
     const { items, answers } = pending;
-    const sendBatch = channel.adapter.sendBatch?.bind(channel.adapter);
     const failAll = (reason: string): SendResult[] => items.map(() => ({ status: 'failed', reason }));
-    const sent = sendBatch === undefined ? Promise.resolve(failAll(`${channel.id} no longer sends batches`)) : sendBatch(items);
-    void sent
+    // A synchronous throw is caught as well: `then` below sees it as a rejection.
+    void Promise.resolve()
+      .then(() => sendBatch(items))
       // An adapter that throws, or answers for the wrong number of messages, has failed in a way it
       // did not classify: every message of the batch is retried (the peer drops repeats by key).
       .then(

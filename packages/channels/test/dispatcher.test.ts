@@ -285,13 +285,14 @@ describe('dispatcher', () => {
     const batches: number[] = [];
     let misbehaviour = 0;
     const batching = Object.assign(adapter, {
-      async sendBatch(items: ReadonlyArray<{ message: Parameters<ScriptedAdapter['send']>[0]; recipient: Parameters<ScriptedAdapter['send']>[1]; idempotencyKey: string }>) {
+      sendBatch(items: ReadonlyArray<{ message: Parameters<ScriptedAdapter['send']>[0]; recipient: Parameters<ScriptedAdapter['send']>[1]; idempotencyKey: string }>) {
         batches.push(items.length);
         misbehaviour += 1;
-        // The first batch throws, the second answers for one message too few: neither is classified.
+        // The first batch throws before it returns a promise, the second answers for one message
+        // too few: neither is classified.
         if (misbehaviour === 1) throw new Error('gateway client crashed');
-        const results = await Promise.all(items.map((item) => adapter.send(item.message, item.recipient, { idempotencyKey: item.idempotencyKey })));
-        return misbehaviour === 2 ? results.slice(1) : results;
+        const answered = misbehaviour === 2;
+        return Promise.all(items.map((item) => adapter.send(item.message, item.recipient, { idempotencyKey: item.idempotencyKey }))).then((results) => (answered ? results.slice(1) : results));
       },
     });
     await store.outbox.enqueue(customers.slice(0, 20).map((customer, index) => smsMessage(`B${String(index).padStart(2, '0')}`, customer.id, clock.iso())));

@@ -27,7 +27,7 @@ import { readPath, readScalar, writePath, type JsonObject } from './json-path.js
 import { signPayload } from './signing.js';
 import { receiveSmsCallback, type CallbackAnswer, type CallbackRequest } from './callback.js';
 import { SmsCallbackNotConfiguredError } from './errors.js';
-import type { SmsSettings } from './settings.js';
+import type { SmsBatchSettings, SmsSettings } from './settings.js';
 
 export interface SmsAdapterOptions {
   /** The channel id events are labelled with. */
@@ -233,10 +233,7 @@ export function createSmsAdapter(
    * the request (no answer, 5xx, refused credentials, a body it cannot read, a result list of the
    * wrong length) fails every message in it — retryable, since the gateway drops repeats by key.
    */
-  async function sendBatch(items: readonly BatchSendItem[], batchOptions: { signal?: AbortSignal } = {}): Promise<SendResult[]> {
-    const batch = settings.batch;
-    // Offered only with the setting; a caller that kept a reference past a settings change learns why.
-    if (batch === undefined) throw new Error("sendBatch needs the SMS channel's `batch` setting");
+  async function sendBatchTo(batch: SmsBatchSettings, items: readonly BatchSendItem[], batchOptions: { signal?: AbortSignal } = {}): Promise<SendResult[]> {
     const results = items.map((item) => refusedUpFront(item.message, item.recipient));
     const sending = items.flatMap((item, index) => (results[index] === undefined ? [item] : []));
     if (sending.length > 0) {
@@ -261,7 +258,7 @@ export function createSmsAdapter(
         peer,
       });
       let answers: SendResult[];
-      if (exchange.answered) answers = await batchAnswers(exchange.response, sending.length);
+      if (exchange.answered) answers = await batchAnswers(batch, exchange.response, sending.length);
       else {
         health.failed(exchange.reason);
         answers = sending.map(() => ({ status: 'failed', reason: exchange.reason }));
@@ -275,10 +272,10 @@ export function createSmsAdapter(
   }
 
   /** A batch's answer, one result per message sent. */
-  async function batchAnswers(response: PeerResponse, count: number): Promise<SendResult[]> {
+  async function batchAnswers(batch: SmsBatchSettings, response: PeerResponse, count: number): Promise<SendResult[]> {
     const read = await readAnswer(response);
     if ('all' in read) return Array.from({ length: count }, () => read.all);
-    const list = readPath(read.answer, settings.batch?.resultsField ?? 'results');
+    const list = readPath(read.answer, batch.resultsField);
     if (Array.isArray(list) && list.length === count) return list.map(interpretAnswer);
     const reason = `${peer} answered ${Array.isArray(list) ? list.length : 'no'} results for a batch of ${count}`;
     return Array.from({ length: count }, () => ({ status: 'failed', reason }));
@@ -311,10 +308,11 @@ export function createSmsAdapter(
     };
   }
 
+  const batchSettings = settings.batch;
   return {
     capabilities,
     send,
-    ...(settings.batch === undefined ? {} : { sendBatch }),
+    ...(batchSettings === undefined ? {} : { sendBatch: (items: readonly BatchSendItem[], batchOptions?: { signal?: AbortSignal }) => sendBatchTo(batchSettings, items, batchOptions) }),
     async health(): Promise<ChannelHealth> {
       if (settings.healthUrl === undefined) return health.current();
       return probeHealth(settings.healthUrl, Math.min(settings.timeoutMs, 2000), now);
