@@ -243,7 +243,9 @@ try {
     } else if (kind === 'bullmq') {
       console.log('  (KEQUN_PG_URL unset or unreachable: BullMQ workers share a SQLite file, whose single writer lock they contend for)');
       results.push(await bullmq(gatewayUrl, gateway, `sqlite:${join(folder, `${name}.db`)}`, 'SQLite', batched));
-    } else if (kind !== 'postgres') {
+    } else if (kind === 'postgres') {
+      console.log(`  (${name} left out: KEQUN_PG_URL unset or unreachable)`);
+    } else {
       throw new Error(`--backends: unknown backend "${name}" (sqlite, postgres, bullmq, each optionally with -batch)`);
     }
   }
