@@ -2,7 +2,7 @@
 // tests drive better-sqlite3 and pg directly, with core's shared INSERT builder for bulk writes.
 import Database from 'better-sqlite3';
 import type pg from 'pg';
-import { insertStatement, type SqlExecutor, type SqlValue } from '@kequn/core';
+import { insertStatement, type SqlExecutor, type BulkValue } from '@kequn/core';
 
 const ROWS_PER_STATEMENT = 100;
 
@@ -35,7 +35,7 @@ export function openSqlite(path: string): Database.Database {
 }
 
 export function postgresExecutor(pool: pg.Pool): SqlExecutor {
-  const run = (sql: string, params: readonly SqlValue[]) => pool.query(sql, [...params]);
+  const run = (sql: string, params: readonly BulkValue[]) => pool.query(sql, [...params]);
   return {
     async query(sql, params = []) {
       return (await run(sql, params)).rows as Record<string, unknown>[];

@@ -1,22 +1,27 @@
 // pnpm bench:import — imports a million synthetic customers from CSV into SQLite and PostgreSQL and
 // prints rows/s and peak memory, beside named alternatives measured in the same run:
-//   SQLite:     the same import reading in-thread (`worker: false`; by default a file this large
-//               is read on a worker thread);
+//   SQLite:     the same import with one reading thread (`readers: 1`; by default a file this large
+//               is read by two, each taking every other segment of the file);
+//               the same import reading the CSV as text (`bytes: false`, one reading thread: the
+//               import as it was before the byte path);
+//               the same import reading in-thread (`worker: false`);
 //               the same import unbatched (one upsert and one transaction per row), on a sample;
 //               and a bare loop of csv-parse + one INSERT per row (no mapping, no validation)
 //   PostgreSQL: psql \copy of the same CSV into a bare staging table (no mapping, no validation)
 // Each measurement runs in its own process so that its peak memory is its own. Besides wall-clock
 // rows/s each prints the process's CPU time per row, which other work on a shared machine cannot
-// inflate, and the load average, which says how much of the machine the measurement had.
+// inflate, and the load average, which says how much of the machine the measurement had. Before
+// each, the disk is flushed (`sync`: the last measurement's gigabytes are not still being written)
+// and its speed probed (256 MB written and synced), since an import this size writes ~3 GB.
 //   node --import tsx bench/import.ts [--customers 1000000] [--folder ./.kequn/bench]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSyntheticBank } from '@kequn/testing';
-import { exportBank, importCustomers } from '../src/index.js';
+import { exportBank, importCustomers, type ImportOptions } from '../src/index.js';
 
 const { values } = parseArgs({
   // `pnpm bench -- --customers N` hands the `--` on; it separates nothing here.
@@ -75,18 +80,17 @@ function quarterTracker(total: number): { rss: number[]; onRows: (read: number) 
   };
 }
 
-/** `worker` undefined: the import's default, which reads a file this large on a worker thread. */
-async function importIntoSqlite(worker: boolean | undefined): Promise<Measurement> {
+/** The import into a new SQLite file with the given options (none: the defaults). */
+async function importIntoSqlite(name: string, options: Partial<ImportOptions>): Promise<Measurement> {
   const { openSqliteStore } = await import('@kequn/store-sqlite');
   const path = join(folder, 'bench.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   const store = await openSqliteStore({ path });
   const quarters = quarterTracker(customers);
   const cpu = cpuSeconds();
-  const summary = await importCustomers(csvPath, { store, mapping: mappingPath, ...(worker === undefined ? {} : { worker }), onProgress: (p) => quarters.onRows(p.read) });
+  const summary = await importCustomers(csvPath, { store, mapping: mappingPath, ...options, onProgress: (p) => quarters.onRows(p.read) });
   await store.close();
   quarters.onRows(customers);
-  const name = worker === false ? 'the same import reading in-thread (worker: false) → SQLite' : 'kequn import (reading on a worker thread) → SQLite';
   return { name, rows: summary.stored, seconds: summary.seconds, cpuSeconds: cpuSeconds() - cpu, load: load(), peakRssMb: peakRssMb(), rssByQuarterMb: quarters.rss };
 }
 
@@ -189,13 +193,34 @@ async function psqlCopy(): Promise<Measurement> {
 }
 
 const phases: Record<string, () => Promise<Measurement>> = {
-  sqlite: () => importIntoSqlite(undefined),
-  'sqlite-in-thread': () => importIntoSqlite(false),
+  sqlite: () => importIntoSqlite('kequn import (defaults: read as bytes by 2 threads) → SQLite', {}),
+  'sqlite-one-reader': () => importIntoSqlite('the same import with one reading thread (readers: 1) → SQLite', { readers: 1 }),
+  'sqlite-text': () => importIntoSqlite('the same import reading the CSV as text, one reading thread (bytes: false) → SQLite', { bytes: false, readers: 1 }),
+  'sqlite-in-thread': () => importIntoSqlite('the same import reading in-thread (worker: false) → SQLite', { worker: false }),
   'unbatched-sqlite': unbatchedSqlite,
   'bare-sqlite': bareSqlite,
   postgres: importIntoPostgres,
   'psql-copy': psqlCopy,
 };
+
+/** Flushes what earlier measurements wrote, then times writing and syncing 256 MB: the disk as the next measurement finds it. */
+function diskProbe(): string {
+  execFileSync('sync');
+  const path = join(folder, 'disk-probe.bin');
+  const block = Buffer.alloc(1 << 20, 7);
+  const started = performance.now();
+  const file = openSync(path, 'w');
+  try {
+    for (let written = 0; written < 256; written++) writeSync(file, block);
+    fsyncSync(file);
+  } finally {
+    closeSync(file);
+    rmSync(path, { force: true });
+  }
+  const rate = Math.round(256 / ((performance.now() - started) / 1000));
+  execFileSync('sync');
+  return `disk before it: 256 MB written and synced at ${rate.toLocaleString('en')} MB/s`;
+}
 
 function postgresReachable(): boolean {
   return spawnSync('psql', [pgUrl, '-qAtc', 'SELECT 1'], { encoding: 'utf8' }).stdout.trim() === '1';
@@ -220,11 +245,12 @@ async function main(): Promise<void> {
   }
   await ensureCsv();
   console.log(`${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')} (1 / 5 / 15 min) before measuring`);
-  const sqliteOnly = ['sqlite', 'sqlite-in-thread', 'unbatched-sqlite', 'bare-sqlite'];
+  const sqliteOnly = ['sqlite', 'sqlite-one-reader', 'sqlite-text', 'sqlite-in-thread', 'unbatched-sqlite', 'bare-sqlite'];
   const reachable = postgresReachable();
   if (!reachable) console.log(`PostgreSQL at ${pgUrl} is unreachable: measuring SQLite only.`);
   const wanted = reachable ? Object.keys(phases) : sqliteOnly;
   for (const name of wanted) {
+    console.log(`  (${diskProbe()})`);
     const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1), '--phase', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (child.status !== 0) throw new Error(`the ${name} measurement failed`);
     print(JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as Measurement);

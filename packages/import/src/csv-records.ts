@@ -22,7 +22,14 @@ function lineBreaksIn(value: string): number {
 }
 
 /** The outcome of reading one record from `position`: done, or the text ends before it does. */
-type Step = { end: number; lines: number; item: CsvItem | undefined } | undefined;
+export type Step = { end: number; lines: number; item: CsvItem | undefined } | undefined;
+
+export interface SplitterStart {
+  /** The line the text starts on. Default 1. */
+  line?: number;
+  /** Whether the text is the start of a file, where a byte-order mark is dropped. Default true. */
+  atStart?: boolean;
+}
 
 export class CsvRecordSplitter {
   readonly #delimiter: number;
@@ -33,9 +40,27 @@ export class CsvRecordSplitter {
   #line = 1;
   #first = true;
 
-  constructor(delimiter: string) {
+  constructor(delimiter: string, start: SplitterStart = {}) {
     this.#delimiterText = delimiter;
     this.#delimiter = delimiter.charCodeAt(0);
+    this.#line = start.line ?? 1;
+    this.#first = start.atStart ?? true;
+  }
+
+  /** The line the text not yet split starts on. */
+  get line(): number {
+    return this.#line;
+  }
+
+  /**
+   * Reads the one record that starts at `start` of `text` (a record boundary), as `push` would:
+   * where it ends, the lines it spans and its item (none for an empty line); undefined when the
+   * text ends before the record does and is not `final`. For the byte reader (csv-bytes.ts), which
+   * hands over the records it does not read itself. `line` is the line the record starts on.
+   */
+  readOne(text: string, start: number, final: boolean, line: number): Step {
+    this.#line = line;
+    return this.#record(text, start, final, text.indexOf('\r', start) === -1);
   }
 
   /** Splits what it can of the text so far into `out`; keeps a record cut by the chunk's end. */
@@ -156,7 +181,11 @@ export class CsvRecordSplitter {
     const next = text.indexOf('\n', position);
     if (next === -1 && !final) return undefined;
     const end = next === -1 ? text.length : next + 1;
-    const reason = `a quoted value is followed by "${text.slice(position, position + 10)}" before the next ${this.#delimiterText}: quotes inside a value must be doubled ("")`;
+    // The text shown stops at the line's end: what follows the line depends on how much was read yet.
+    let shown = text.slice(position, position + 10);
+    const lineBreak = shown.search(/[\r\n]/);
+    if (lineBreak !== -1) shown = shown.slice(0, lineBreak);
+    const reason = `a quoted value is followed by "${shown}" before the next ${this.#delimiterText}: quotes inside a value must be doubled ("")`;
     return { end, lines: breaks + 1, item: { kind: 'problem', line, reason, raw: '' } };
   }
 

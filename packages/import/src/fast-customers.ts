@@ -12,13 +12,13 @@ import type { z } from 'zod';
 import type { KindDefinition } from './kinds.js';
 import type { ColumnMapping } from './mapping.js';
 import { amountWriter, consentsWriter, dateTimeWriter, dateWriter, monthlyAveragesWriter, type CellWriter } from './cell-writers.js';
-import { numberTest, objectEntries, objectList, schemaWriter, UnsupportedSchema, type Absent, type ValueWriter } from './schema-writer.js';
+import { numberTest, objectEntries, objectList, schemaWriter, UnsupportedSchema, type Absent, type ObjectList, type ValueWriter } from './schema-writer.js';
 import { CellProblem, readCell, type FieldType } from './values.js';
 
 /** The lists core's customer document keeps as rows of values (see core's customer-document.ts). */
 const customerValueRows: ReadonlySet<string> = new Set(['assets.monthlyAverages', 'holdings', 'consents']);
 
-interface Leaf {
+export interface Leaf {
   /** Position of the column in a row, or -1 when the file lacks it (then only a default fills it). */
   index: number;
   type: FieldType;
@@ -36,9 +36,14 @@ interface Leaf {
    * `MEMO_LIMIT` texts: the column's values are then mostly distinct (names, phones).
    */
   memo: Map<string, string | null> | undefined;
+  /** The field's schema (wrappers taken off), and for a list of objects its parts: for byte-customers.ts. */
+  node: z.core.$ZodType | undefined;
+  list: ObjectList | undefined;
+  /** For a number field, its checks. */
+  numberTest: ((value: number) => boolean) | undefined;
 }
 
-const MEMO_LIMIT = 1024;
+export const MEMO_LIMIT = 1024;
 
 /** How a row holds a leaf: its value read, its text for the direct writer, or its JSON already written. */
 const READ = 0;
@@ -46,7 +51,7 @@ const DEFERRED = 1;
 const WRITTEN = 2;
 
 /** Writes one value of the row from the leaves read: a mapped field, or an object holding some. */
-type SlotWriter = { kind: 'leaf'; slot: number; leaf: Leaf; write: ValueWriter } | { kind: 'object'; slots: number[]; fields: SlotField[] };
+export type SlotWriter = { kind: 'leaf'; slot: number; leaf: Leaf; write: ValueWriter } | { kind: 'object'; slots: number[]; fields: SlotField[] };
 
 /** One row being written: each leaf's value, or for a leaf written directly, its text (`deferred`). */
 interface RowValues {
@@ -55,7 +60,7 @@ interface RowValues {
   offset: string;
 }
 
-interface SlotField {
+export interface SlotField {
   /** `"key":`, and `,"key":` for a field after the first. */
   prefix: string;
   nextPrefix: string;
@@ -105,24 +110,35 @@ function writeSlots(row: RowValues, writer: SlotWriter, out: string[]): boolean 
   return true;
 }
 
+/** What both fast paths (this file's, over strings, and byte-customers.ts's, over bytes) are compiled from. */
+export interface CustomerRowPlan {
+  leaves: Leaf[];
+  root: Extract<SlotWriter, { kind: 'object' }>;
+  idSlot: number;
+  branchSlot: number;
+  managerSlot: number | undefined;
+  /** The bank's zone offset for date-times without one. */
+  offset: string;
+}
+
 /**
- * Compiles the fast path for a customer CSV, or returns undefined where it cannot be compiled (the
+ * Plans the fast path for a customer CSV, or returns undefined where it cannot be planned (the
  * schema uses what schema-writer.ts does not understand, a field is mapped from two columns, a
  * required field is not mapped at all): then every row goes the general way.
  */
-export function compileFastCustomerRows(definition: KindDefinition, mapping: ColumnMapping, header: readonly string[]): FastCustomerRows | undefined {
+export function planCustomerRows(definition: KindDefinition, mapping: ColumnMapping, header: readonly string[]): CustomerRowPlan | undefined {
   const indexOf = new Map(header.map((column, index) => [column.trim(), index]));
   const leaves: Leaf[] = [];
   const slotOf = new Map<string, number>();
   for (const [column, field] of Object.entries(mapping.columns)) {
     if (slotOf.has(field)) return undefined;
     slotOf.set(field, leaves.length);
-    leaves.push({ index: indexOf.get(column) ?? -1, type: definition.fields[field] ?? 'string', translations: mapping.values[field], fallback: mapping.defaults[field], direct: undefined, write: undefined, memo: undefined });
+    leaves.push({ index: indexOf.get(column) ?? -1, type: definition.fields[field] ?? 'string', translations: mapping.values[field], fallback: mapping.defaults[field], direct: undefined, write: undefined, memo: undefined, node: undefined, list: undefined, numberTest: undefined });
   }
   for (const [field, value] of Object.entries(mapping.defaults)) {
     if (slotOf.has(field)) continue;
     slotOf.set(field, leaves.length);
-    leaves.push({ index: -1, type: definition.fields[field] ?? 'string', translations: undefined, fallback: value, direct: undefined, write: undefined, memo: undefined });
+    leaves.push({ index: -1, type: definition.fields[field] ?? 'string', translations: undefined, fallback: value, direct: undefined, write: undefined, memo: undefined, node: undefined, list: undefined, numberTest: undefined });
   }
   const idSlot = slotOf.get('id');
   const branchSlot = slotOf.get('branchId');
@@ -140,6 +156,9 @@ export function compileFastCustomerRows(definition: KindDefinition, mapping: Col
       if (list !== undefined && leaf.type === 'consents') leaf.direct = consentsWriter(list);
       const number = leaf.translations === undefined && (leaf.type === 'amount' || leaf.type === 'number') ? numberTest(node) : undefined;
       if (number !== undefined) leaf.direct = amountWriter(number);
+      leaf.node = node;
+      leaf.list = list;
+      leaf.numberTest = number;
       leaf.write = schemaWriter(node, customerValueRows, path);
       const isString = leaf.translations === undefined && (node._zod.def as { type: string }).type === 'string';
       if (isString && leaf.type === 'date') leaf.direct = dateWriter(leaf.write);
@@ -164,9 +183,15 @@ export function compileFastCustomerRows(definition: KindDefinition, mapping: Col
   // A mapped field the schema has no place for, or a required one nobody maps: leave it to zod.
   if (reached.size !== slotOf.size) return undefined;
   if (root.some((field) => field.writer === undefined && field.absent.kind === 'required')) return undefined;
-  const rootWriter: SlotWriter = { kind: 'object', slots: [...slotOf.values()], fields: root };
+  return { leaves, root: { kind: 'object', slots: [...slotOf.values()], fields: root }, idSlot, branchSlot, managerSlot, offset: mapping.dateTimeOffset };
+}
 
-  const row: RowValues = { values: new Array<unknown>(leaves.length), deferred: new Uint8Array(leaves.length), offset: mapping.dateTimeOffset };
+/** Compiles the fast path over strings (see planCustomerRows), or undefined where none can be. */
+export function compileFastCustomerRows(definition: KindDefinition, mapping: ColumnMapping, header: readonly string[]): FastCustomerRows | undefined {
+  const plan = planCustomerRows(definition, mapping, header);
+  if (plan === undefined) return undefined;
+  const { leaves, root: rootWriter, idSlot, branchSlot, managerSlot } = plan;
+  const row: RowValues = { values: new Array<unknown>(leaves.length), deferred: new Uint8Array(leaves.length), offset: plan.offset };
   const { values, deferred, offset } = row;
   // The pieces of one row's document, joined into one string when the row is done.
   const pieces: string[] = [];

@@ -1,11 +1,14 @@
 // The worker thread of an import: runs the reading half (reading.ts) and posts its batches to the
-// thread that writes them, staying at most two batches ahead so that memory stays flat.
+// thread that writes them, staying a few batches ahead at most so that memory stays flat. It reads
+// either the whole file, or (one of several reading threads) the segments it is given, in order.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isKequnError } from '@kequn/core';
-import { openReader, type ReadPlan } from './reading.js';
-import type { ReaderMessage, WriterMessage } from './worker-reading.js';
+import { openReader, openSegmentReader, type ReadBatch, type ReadPlan, type ReadSegment } from './reading.js';
+import type { ReaderMessage, SegmentWork, WriterMessage } from './worker-reading.js';
 
 const AHEAD = 2;
+/** A segment reader runs further ahead: the writer takes its batches only once earlier segments are written. */
+const SEGMENT_AHEAD = 4;
 
 async function run(port: NonNullable<typeof parentPort>): Promise<void> {
   let unacknowledged = 0;
@@ -16,17 +19,31 @@ async function run(port: NonNullable<typeof parentPort>): Promise<void> {
     wake?.();
   });
   const post = (message: ReaderMessage): void => port.postMessage(message);
+  const postBatch = async (batch: ReadBatch, segment: number | undefined, ahead: number): Promise<void> => {
+    // Packed rows are handed over, not copied.
+    const transfer: ArrayBuffer[] = batch.packed === undefined ? [] : [batch.packed.bytes, batch.packed.lengths.buffer as ArrayBuffer];
+    if (batch.origins !== undefined) transfer.push(batch.origins.buffer as ArrayBuffer);
+    port.postMessage({ type: 'batch', batch, segment } satisfies ReaderMessage, transfer);
+    unacknowledged += 1;
+    while (unacknowledged >= ahead) await new Promise<void>((resolve) => (wake = resolve));
+  };
   try {
-    const plan = workerData as ReadPlan;
-    // Customers are packed as they are read, to cross without a copy (stored-row-pack.ts).
-    const reader = await openReader(plan, { pack: plan.kind === 'customers' });
-    post({ type: 'opened', missingColumns: reader.missingColumns });
-    for await (const batch of reader.batches) {
-      // Packed rows are handed over, not copied.
-      const transfer = batch.packed === undefined ? [] : [batch.packed.text, batch.packed.lengths.buffer as ArrayBuffer];
-      port.postMessage({ type: 'batch', batch } satisfies ReaderMessage, transfer);
-      unacknowledged += 1;
-      while (unacknowledged >= AHEAD) await new Promise<void>((resolve) => (wake = resolve));
+    const work = workerData as { plan: ReadPlan; segments?: SegmentWork[]; header?: string[] };
+    const { plan } = work;
+    if (work.segments === undefined) {
+      // Customers are packed as they are read, to cross without a copy (stored-row-pack.ts).
+      const reader = await openReader(plan, { pack: plan.kind === 'customers' });
+      post({ type: 'opened', missingColumns: reader.missingColumns });
+      for await (const batch of reader.batches) await postBatch(batch, undefined, AHEAD);
+    } else {
+      post({ type: 'opened', missingColumns: [] });
+      for (const { index, start, stop } of work.segments) {
+        const segment: ReadSegment = { start, stop, line: 1, header: index === 0 ? undefined : work.header };
+        const reader = await openSegmentReader(plan, segment, { pack: true });
+        if (reader === undefined) throw new Error(`segment ${index} of ${plan.path} cannot be read as bytes`);
+        for await (const batch of reader.batches) await postBatch(batch, index, SEGMENT_AHEAD);
+        post({ type: 'segment', segment: index, ...reader.ended() });
+      }
     }
     post({ type: 'done' });
   } catch (error) {

@@ -178,6 +178,9 @@ export interface ObjectField {
   write: ValueWriter;
   /** For a number field: its checks, for readers that write the number's digits themselves. */
   number: ((value: number) => boolean) | undefined;
+  /** The field's schema, its wrappers taken off: readers that check bytes themselves look at its format. */
+  node: z.core.$ZodType;
+  nullable: boolean;
 }
 
 /** The keys of an object schema in output order, each with its schema unwrapped; zod's output puts index-like keys first, so none are taken. */
@@ -194,7 +197,7 @@ export function objectEntries(node: z.core.$ZodType, path: string): Array<Unwrap
 export function objectFields(node: z.core.$ZodType, writerFor: (path: string, node: z.core.$ZodType) => ValueWriter, path: string): ObjectField[] {
   return objectEntries(node, path).map(({ key, path: fieldPath, node: inner, absent, nullable }) => {
     const write = writerFor(fieldPath, inner);
-    return { key, absent, write: nullable ? (value, out) => (value === null ? out.push('null') > 0 : write(value, out)) : write, number: numberTest(inner) };
+    return { key, absent, write: nullable ? (value, out) => (value === null ? out.push('null') > 0 : write(value, out)) : write, number: numberTest(inner), node: inner, nullable };
   });
 }
 

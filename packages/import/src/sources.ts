@@ -55,6 +55,33 @@ async function* decodedText(path: string, encoding: string): AsyncGenerator<stri
   for await (const chunk of decodedStream(path, encoding)) yield typeof chunk === 'string' ? chunk : String(chunk);
 }
 
+/**
+ * A CSV record as a row, or the problem with it: undecodable bytes (U+FFFD in a value, looked for
+ * only once the file has shown one), or fewer or more values than the header has columns.
+ */
+export function judgeCsvItem(item: CsvItem, header: readonly string[], encoding: string, badBytesSeen: boolean): SourceRow | SourceProblem {
+  if (item.kind === 'problem') return { kind: 'problem', line: item.line, column: '(row)', reason: item.reason, raw: item.raw };
+  const { fields: record, line } = item;
+  if (badBytesSeen) {
+    for (const field of record) {
+      if (field.includes('\uFFFD')) {
+        const column = header[record.indexOf(field)] ?? '(row)';
+        return { kind: 'problem', line, column, reason: badBytes(encoding), raw: record.join(',') };
+      }
+    }
+  }
+  if (record.length < header.length) {
+    const missing = header.slice(record.length);
+    const reason = `the row has ${record.length} of ${header.length} columns (missing ${missing.join(', ')}): a truncated or mis-split line`;
+    return { kind: 'problem', line, column: missing[0] ?? '(row)', reason, raw: record.join(',') };
+  }
+  if (record.length > header.length) {
+    const reason = `the row has ${record.length} values but the header ${header.length} columns: an unquoted comma or delimiter in a value?`;
+    return { kind: 'problem', line, column: '(row)', reason, raw: record.join(',') };
+  }
+  return { kind: 'row', line, cells: record };
+}
+
 async function openCsv(path: string, encoding: string, delimiter: string | undefined): Promise<OpenedSource> {
   const separator = delimiter ?? ',';
   if (separator.length !== 1) throw new ImportSourceError(path, `the delimiter must be one character, not "${separator}"`);
@@ -90,29 +117,7 @@ async function openCsv(path: string, encoding: string, delimiter: string | undef
   if (headerItem.kind === 'problem') throw new ImportSourceError(path, `its header cannot be read (${headerItem.reason})`);
   const header = headerItem.fields.map((column) => column.trim());
 
-  function judge(record: string[], line: number): SourceRow | SourceProblem {
-    if (badBytesSeen) {
-      for (const field of record) {
-        if (field.includes('\uFFFD')) {
-          const column = header[record.indexOf(field)] ?? '(row)';
-          return { kind: 'problem', line, column, reason: badBytes(encoding), raw: record.join(',') };
-        }
-      }
-    }
-    if (record.length < header.length) {
-      const missing = header.slice(record.length);
-      const reason = `the row has ${record.length} of ${header.length} columns (missing ${missing.join(', ')}): a truncated or mis-split line`;
-      return { kind: 'problem', line, column: missing[0] ?? '(row)', reason, raw: record.join(',') };
-    }
-    if (record.length > header.length) {
-      const reason = `the row has ${record.length} values but the header ${header.length} columns: an unquoted comma or delimiter in a value?`;
-      return { kind: 'problem', line, column: '(row)', reason, raw: record.join(',') };
-    }
-    return { kind: 'row', line, cells: record };
-  }
-
-  const judged = (item: CsvItem): SourceRow | SourceProblem =>
-    item.kind === 'record' ? judge(item.fields, item.line) : { kind: 'problem', line: item.line, column: '(row)', reason: item.reason, raw: item.raw };
+  const judged = (item: CsvItem): SourceRow | SourceProblem => judgeCsvItem(item, header, encoding, badBytesSeen);
 
   async function* rows(): AsyncGenerator<readonly (SourceRow | SourceProblem)[], void, undefined> {
     if (items.length > 0) yield items.map(judged);

@@ -15,7 +15,6 @@ import { createRowConverter, type RowConverter } from '../src/rows.js';
 import { openSource } from '../src/sources.js';
 import { readDate, readPlainAmount, scanPlainAmount } from '../src/values.js';
 import { readPlainDate } from '../src/cell-writers.js';
-import { StoredRowPacker, unpackStoredRows } from '../src/stored-row-pack.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const scratch = mkdtempSync(join(tmpdir(), 'kequn-fast-customers-'));
@@ -170,22 +169,5 @@ describe('dates read without regular expressions', () => {
       { numRuns: 5000 },
     );
     expect(read).toBeGreaterThan(500);
-  });
-});
-
-describe('customers crossing threads', () => {
-  it('arrive as the stored rows they left as, however many and however long', () => {
-    const records = [
-      { id: 'C1', branchId: 'BR1', managerId: null, document: '{"name":"吴英萍 😀"}' },
-      { id: '', branchId: 'B', managerId: '', document: '{}' },
-      { id: 'C3', branchId: '网点', managerId: 'M9', document: `{"a":"\\u0000","long":"${'长'.repeat(9_000_000)}"}` },
-      ...Array.from({ length: 3000 }, (_, index) => ({ id: `C${index}`, branchId: 'BR2', managerId: `M${index % 7}`, document: `{"n":${index}}` })),
-    ];
-    // Room for 2 rows at first: the buffer and the lengths must grow, several times.
-    const packer = new StoredRowPacker(2);
-    for (const record of records) packer.add(record);
-    expect(unpackStoredRows(packer.take())).toEqual(records);
-    packer.add(records[0] as (typeof records)[number]);
-    expect(unpackStoredRows(packer.take())).toEqual([records[0]]);
   });
 });

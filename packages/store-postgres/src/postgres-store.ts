@@ -12,6 +12,7 @@ import {
   StoreClosedError,
   StoreMigrationError,
   StoreUnavailableError,
+  type BulkValue,
   type BulkWrite,
   type SqlExecutor,
   type SqlRow,
@@ -72,8 +73,23 @@ function* copyLines(rows: readonly (readonly SqlValue[])[]): Generator<string> {
   if (chunk !== '') yield chunk;
 }
 
+/** A bulk write's rows and columns once its bytes are text. */
+type TextWrite = Omit<BulkWrite, 'rows' | 'utf8Columns'> & { rows: readonly (readonly SqlValue[])[] };
+
+/**
+ * Values given as UTF-8 bytes (`utf8Columns`) decoded to strings: pg would send a Uint8Array as
+ * bytea, and the document column is jsonb.
+ */
+function asText(write: BulkWrite): TextWrite {
+  const { utf8Columns, rows, ...rest } = write;
+  const decode = (value: BulkValue): SqlValue =>
+    value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8') : value;
+  if (utf8Columns === undefined || utf8Columns.length === 0) return { ...rest, rows: rows as readonly (readonly SqlValue[])[] };
+  return { ...rest, rows: rows.map((row) => row.map(decode)) };
+}
+
 /** PostgreSQL refuses to update one row twice in a statement: the last write of a key wins. */
-function lastPerKey(write: BulkWrite): readonly (readonly SqlValue[])[] {
+function lastPerKey(write: TextWrite): readonly (readonly SqlValue[])[] {
   if (write.mode === 'append') return write.rows;
   const positions = write.key.map((column) => write.columns.indexOf(column));
   const byKey = new Map<string, readonly SqlValue[]>();
@@ -93,7 +109,8 @@ async function copyRows(client: pg.PoolClient, table: string, columns: readonly 
 }
 
 /** Runs on a client already inside a transaction. */
-async function bulkWriteOn(client: pg.PoolClient, write: BulkWrite): Promise<void> {
+async function bulkWriteOn(client: pg.PoolClient, bulk: BulkWrite): Promise<void> {
+  const write = asText(bulk);
   const rows = lastPerKey(write);
   if (rows.length <= COPY_THRESHOLD) {
     await client.query(insertStatement(write, rows.length), rows.flat());

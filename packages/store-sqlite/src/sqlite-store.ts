@@ -1,8 +1,11 @@
 // The embedded default store: one SQLite file in WAL mode, migrated on open, no configuration.
 // better-sqlite3 is synchronous, which suits an embedded file: a bulk write is a loop of prepared
 // statements inside one transaction, with no round trips.
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
   createSqlRepositories,
@@ -26,6 +29,12 @@ export const DEFAULT_SQLITE_PATH = './.kequn/kequn.db';
 export interface SqliteStoreOptions {
   /** The database file; `:memory:` for a throwaway store. Default `./.kequn/kequn.db`. */
   path?: string;
+  /**
+   * Copy the write-ahead log into the database on a thread of its own (default true for a file):
+   * the copy, and the waits for the disk it ends with, then no longer hold up the thread that
+   * writes. Commits are as durable either way (synchronous = NORMAL).
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export interface SqliteStore extends SqlStore {
@@ -134,6 +143,64 @@ function createExecutor(db: Connection, assertOpen: () => void): SqlExecutor {
   };
 }
 
+/**
+ * How often the checkpointing thread copies the log into the database. It copies only what is
+ * committed and never waits for the writer (a PASSIVE checkpoint), so a short interval costs little.
+ */
+const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * Pages of log after which the writing connection checkpoints by itself after all (SQLite's own
+ * automatic checkpoint, 1,000 pages by default): only if the checkpointing thread falls far behind.
+ */
+const FALLBACK_CHECKPOINT_PAGES = 16_384;
+
+/**
+ * The checkpointing thread: its own connection to the file, copying the log into the database
+ * every CHECKPOINT_INTERVAL_MS until told to close. Plain JavaScript run from a string, so that it
+ * needs no build step and no loader (better-sqlite3 is required by its resolved path).
+ */
+const checkpointerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 5000');
+let timer;
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    // A busy file is tried again next time; the writer's own fallback bounds the log meanwhile.
+  }
+  timer = setTimeout(checkpoint, workerData.intervalMs);
+};
+timer = setTimeout(checkpoint, workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message !== 'close') return;
+  clearTimeout(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+function startCheckpointer(path: string): Worker {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  // No options of the parent's (`--input-type=module` would make this CommonJS source a module).
+  const worker = new Worker(checkpointerSource, { eval: true, execArgv: [], workerData: { driver, path, intervalMs: CHECKPOINT_INTERVAL_MS } });
+  // An open store must not keep a finished program alive.
+  worker.unref();
+  // A failed checkpointer leaves checkpoints to the writer's fallback; the store goes on.
+  worker.on('error', () => undefined);
+  return worker;
+}
+
+async function stopCheckpointer(worker: Worker): Promise<void> {
+  const exited = once(worker, 'exit');
+  // Held until it has gone: an unreferenced worker would let the program end with close() unsettled.
+  worker.ref();
+  worker.postMessage('close');
+  await exited;
+}
+
 /** Opens (creating if needed) the SQLite store at `path` and brings its schema up to date. */
 export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const requested = options.path ?? DEFAULT_SQLITE_PATH;
@@ -144,6 +211,11 @@ export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise
   } catch (error) {
     db.close();
     throw error;
+  }
+  let checkpointer: Worker | undefined;
+  if (path !== ':memory:' && (options.backgroundCheckpoints ?? true)) {
+    db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(path);
   }
   let closed = false;
   const assertOpen = (): void => {
@@ -185,6 +257,8 @@ export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise
       if (closed) return;
       await queue;
       closed = true;
+      if (checkpointer !== undefined) await stopCheckpointer(checkpointer);
+      // The last connection to close copies what is left of the log into the database.
       db.close();
     },
   };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { isKequnError, storeMigrations } from '@kequn/core';
+import { insertStatement, isKequnError, storedCustomerRow, storeMigrations, type StoredCustomerRow } from '@kequn/core';
 import { legacyCustomers } from '@kequn/store-contract';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SQLITE_PATH, openSqliteStore, sqliteMigrations } from '../src/index.js';
@@ -104,6 +104,35 @@ describe('sqlite store', () => {
     const [row] = await store.sql.query("SELECT json_type(document, '$.consents[0]') AS consent, json_extract(document, '$.profile.phone') AS phone FROM customers WHERE id = $1", [customers[0]?.id ?? '']);
     expect(row).toEqual({ consent: 'array', phone: customers[0]?.profile.phone });
     await store.close();
+  });
+
+  it('stores a document given as UTF-8 bytes as text that its JSON functions read', async () => {
+    const store = await openSqliteStore({ path: join(folder, 'document-bytes.db') });
+    const customers = legacyCustomers().slice(0, 4).map((customer, index) => ({ ...customer, name: `客户 ${index} 😀` }));
+    const asBytes = (row: StoredCustomerRow): StoredCustomerRow => {
+      // A view in the middle of a larger buffer, as an import's packed batch hands documents over.
+      const text = Buffer.from(`xx${row.document as string}yy`, 'utf8');
+      return { ...row, document: new Uint8Array(text.buffer, text.byteOffset + 2, text.length - 4) };
+    };
+    const first = customers[0] as (typeof customers)[number];
+    const holding = { productId: 'WM-1', productType: 'wealth', amount: 1_000, openedAt: '2026-01-05' } as const;
+    await store.customers.upsert([{ ...first, holdings: [holding] }]);
+    await store.customers.upsertStored(customers.map(storedCustomerRow).map(asBytes), { keepStoredHoldings: true });
+    const rows = await store.sql.query("SELECT id, typeof(document) AS type, json_extract(document, '$.name') AS name FROM customers ORDER BY id");
+    expect(rows).toEqual([...customers].sort((a, b) => (a.id < b.id ? -1 : 1)).map((customer) => ({ id: customer.id, type: 'text', name: customer.name })));
+    // The kept holdings went through json_set over the bound bytes.
+    expect(await store.customers.get(first.id)).toEqual({ ...first, holdings: [holding] });
+    await store.close();
+  });
+
+  it('casts only the columns a bulk write gives as bytes, and a write of text as before', () => {
+    const write = { table: 'customers', columns: ['id', 'branch_id', 'manager_id', 'document'], key: ['id'], mode: 'upsert' } as const;
+    expect(insertStatement(write, 2)).toBe(
+      'INSERT INTO customers (id, branch_id, manager_id, document) VALUES ($1, $2, $3, $4), ($5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET branch_id = excluded.branch_id, manager_id = excluded.manager_id, document = excluded.document',
+    );
+    expect(insertStatement({ ...write, utf8Columns: ['document'] }, 2)).toBe(
+      'INSERT INTO customers (id, branch_id, manager_id, document) VALUES ($1, $2, $3, CAST($4 AS TEXT)), ($5, $6, $7, CAST($8 AS TEXT)) ON CONFLICT (id) DO UPDATE SET branch_id = excluded.branch_id, manager_id = excluded.manager_id, document = excluded.document',
+    );
   });
 
   it('gives a new file 16 KB pages', async () => {

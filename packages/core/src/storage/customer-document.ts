@@ -18,7 +18,19 @@ export interface StoredCustomerRow {
   id: string;
   branchId: string;
   managerId: string | null;
-  document: string;
+  /**
+   * The document's JSON text, as a string or as its UTF-8 bytes. A bulk importer that packs rows
+   * on another thread hands over the bytes: SQLite binds them as they are and stores them as text,
+   * which spares the writing thread decoding them to a string and the driver encoding them back.
+   */
+  document: string | Uint8Array;
+}
+
+const utf8 = new TextDecoder();
+
+/** The document text of a stored row, whichever way it came. */
+export function storedDocumentText(document: string | Uint8Array): string {
+  return typeof document === 'string' ? document : utf8.decode(document);
 }
 
 function storedMonth(average: MonthlyAverage): StoredMonthlyAverage {

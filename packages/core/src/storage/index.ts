@@ -40,6 +40,7 @@ export {
   createSqlRepositories,
   insertStatement,
   type BulkMode,
+  type BulkValue,
   type BulkWrite,
   type SqlExecutor,
   type SqlRow,

@@ -2,7 +2,7 @@
 // Records are copied in and out, so callers can no more change stored values than with a database.
 import type { Branch, Customer, CustomerEvent, Manager, Product } from '../model/customer.js';
 import { StoreClosedError } from './errors.js';
-import { decodeCustomerDocument } from './customer-document.js';
+import { decodeCustomerDocument, storedDocumentText } from './customer-document.js';
 import { LATEST_SCHEMA_VERSION } from './migrations.js';
 import {
   claimedMessage,
@@ -137,7 +137,7 @@ function repositoriesOver(tables: () => MemoryTables): StoreRepositories {
     ...customerEntities,
     upsert: upsertCustomers,
     async upsertStored(rows, options) {
-      await upsertCustomers(rows.map((row) => decodeCustomerDocument(row.document)), options);
+      await upsertCustomers(rows.map((row) => decodeCustomerDocument(storedDocumentText(row.document))), options);
     },
     async listByManager(managerId, options) {
       const book = [...tables().customers.values()].filter((customer) => customer.relationshipManagerId === managerId);

@@ -33,6 +33,8 @@ import {
 } from './outbox-lifecycle.js';
 
 export type SqlValue = string | number | null;
+/** A value of a bulk write: a `SqlValue`, or in a `utf8Columns` column the UTF-8 bytes of its text. */
+export type BulkValue = SqlValue | Uint8Array;
 export type SqlRow = Record<string, unknown>;
 
 /** How bulk writes treat a row whose key exists: replace it, keep the old one, or always add. */
@@ -44,7 +46,15 @@ export interface BulkWrite {
   /** The unique key for `upsert` and `ignore`; empty for `append`. */
   key: readonly string[];
   mode: BulkMode;
-  rows: readonly (readonly SqlValue[])[];
+  rows: readonly (readonly BulkValue[])[];
+  /**
+   * Text columns whose values may come as the UTF-8 bytes of the text (a Uint8Array) rather than as
+   * strings; no other column ever holds bytes. The store writes them as text, never as a blob:
+   * `insertStatement` casts their parameters to TEXT, so that SQLite can bind the bytes as they are
+   * (no decoding to a string and encoding back on the writing thread); a store whose driver would
+   * send bytes as binary (PostgreSQL's bytea) decodes them first and drops this list.
+   */
+  utf8Columns?: readonly string[];
   /**
    * For `upsert`: SQL expressions that set a column of an existing row in place of the incoming
    * value (`excluded.<column>`), e.g. to keep part of the stored document.
@@ -163,7 +173,17 @@ function customerRepository(sql: SqlExecutor): CustomerRepository {
     const rows = stored.map((row) => [row.id, row.branchId, row.managerId, row.document]);
     const update = options?.keepStoredHoldings === true ? keptHoldings(sql.dialect) : undefined;
     const columns = ['id', 'branch_id', 'manager_id', 'document'];
-    await sql.bulkWrite({ table: 'customers', columns, key: ['id'], mode: 'upsert', rows, ...(update === undefined ? {} : { update }) });
+    // Only a write that carries bytes says so: rows of strings make the same statement as ever.
+    const bytes = stored.some((row) => typeof row.document !== 'string');
+    await sql.bulkWrite({
+      table: 'customers',
+      columns,
+      key: ['id'],
+      mode: 'upsert',
+      rows,
+      ...(bytes ? { utf8Columns: ['document'] } : {}),
+      ...(update === undefined ? {} : { update }),
+    });
   };
   return {
     ...base,
@@ -584,7 +604,14 @@ export function createSqlRepositories(sql: SqlExecutor): StoreRepositories {
 /** Bulk writes as plain multi-row INSERT statements, for executors without a faster path. */
 export function insertStatement(write: Omit<BulkWrite, 'rows'>, rowCount: number): string {
   const width = write.columns.length;
-  const values = Array.from({ length: rowCount }, (_, row) => `(${placeholders(width, row * width)})`).join(', ');
+  const utf8 = write.utf8Columns ?? [];
+  const parameter = (column: number, row: number): string => {
+    const name = `$${row * width + column + 1}`;
+    // CAST: SQLite would store bound bytes as a blob, which its JSON functions refuse.
+    return utf8.includes(write.columns[column] as string) ? `CAST(${name} AS TEXT)` : name;
+  };
+  const row = (index: number): string => `(${write.columns.map((_, column) => parameter(column, index)).join(', ')})`;
+  const values = Array.from({ length: rowCount }, (_, index) => row(index)).join(', ');
   const insert = `INSERT INTO ${write.table} (${write.columns.join(', ')}) VALUES ${values}`;
   if (write.mode === 'append') return insert;
   const target = `ON CONFLICT (${write.key.join(', ')})`;
