@@ -13,7 +13,7 @@
 // inflate, and the load average, which says how much of the machine the measurement had. Before
 // each, the disk is flushed (`sync`: the last measurement's gigabytes are not still being written)
 // and its speed probed (256 MB written and synced), since an import this size writes ~3 GB.
-//   node --import tsx bench/import.ts [--customers 1000000] [--folder ./.kequn/bench]
+//   pnpm bench:import [-- --customers 1000000] [--folder ./.kequn/bench] [--phase NAME]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -21,7 +21,9 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSyntheticBank } from '@kequn/testing';
-import { exportBank, importCustomers, type ImportOptions } from '../src/index.js';
+// The built package, as a bank runs it (`pnpm bench:import` builds first): run from the sources, the
+// reading threads would spend their first second compiling TypeScript.
+import { exportBank, importCustomers, type ImportOptions } from '@kequn/import';
 
 const { values } = parseArgs({
   // `pnpm bench -- --customers N` hands the `--` on; it separates nothing here.

@@ -144,6 +144,33 @@ function stringJson(leaf: Leaf, text: string | undefined, offset: string, pieces
 
 const remembered = (json: string | null | undefined): Remembered => (typeof json === 'string' ? utf8(json) : json);
 
+/**
+ * For an enum of plain strings: the JSON of bytes `start`…`end` when they are one of its values
+ * (the value quoted, as zod outputs it), by comparing bytes; null when they are none.
+ */
+function enumBytes(node: z.core.$ZodType): ((bytes: Buffer, start: number, end: number) => Uint8Array | null) | undefined {
+  const def = defOf(node);
+  if (def['type'] !== 'enum' || checksOf(node).length > 0) return undefined;
+  const entries = Object.values(def['entries'] as Record<string, unknown>);
+  if (!entries.every((entry) => typeof entry === 'string' && JSON.stringify(entry) === `"${entry}"`)) return undefined;
+  const values = (entries as string[]).map((entry) => ({ bytes: utf8(entry), json: utf8(`"${entry}"`) }));
+  return (bytes, start, end) => {
+    const length = end - start;
+    for (const value of values) {
+      if (value.bytes.length !== length) continue;
+      let same = true;
+      for (let index = 0; index < length; index++) {
+        if (value.bytes[index] !== bytes[start + index]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return value.json;
+    }
+    return null;
+  };
+}
+
 /** A small cache of the JSON a field's writer makes of short texts (enum values), by their bytes. */
 function textMemo(write: ValueWriter): (bytes: Buffer, start: number, end: number) => Uint8Array | null {
   const memo = new ByteMemo<Uint8Array | null>();
@@ -170,17 +197,20 @@ function monthlyAveragesReader(list: ObjectList): ByteReader | undefined {
   const [monthField, amountField] = list.fields as [ObjectField, ObjectField];
   const amountTest = amountField.number;
   if (amountTest === undefined) return undefined;
-  const months = new Map<number, Uint8Array | null>();
+  // Whether each month (as the number yyyymm) passes the month field's writer, which then writes it
+  // as it is, quoted: 0 not yet asked, 1 yes, 2 no.
+  const monthVerdicts = new Uint8Array(1_000_000);
   const pieces: string[] = [];
-  const monthJson = (bytes: Buffer, start: number): Uint8Array | null => {
+  const monthTaken = (bytes: Buffer, start: number): boolean => {
     const key = monthKey(bytes, start);
-    let json = months.get(key);
-    if (json === undefined) {
+    let verdict = monthVerdicts[key];
+    if (verdict === 0) {
+      const month = bytes.toString('latin1', start, start + 7);
       pieces.length = 0;
-      json = monthField.write(bytes.toString('latin1', start, start + 7), pieces) ? utf8(pieces.join('')) : null;
-      if (months.size < MEMO_LIMIT) months.set(key, json);
+      verdict = monthField.write(month, pieces) && pieces.join('') === `"${month}"` ? 1 : 2;
+      monthVerdicts[key] = verdict;
     }
-    return json;
+    return verdict === 1;
   };
   return (bytes, start, end, out) => {
     // A list in JSON is read by readCell; a `|` can be in no item this reads, so needs no search.
@@ -193,14 +223,17 @@ function monthlyAveragesReader(list: ObjectList): ByteReader | undefined {
       while (to < end && bytes[to] !== SEMICOLON) to += 1;
       // Empty items (`;;`, a trailing `;`) are skipped, as readList skips them.
       if (to > from) {
-        if (to - from < 9 || bytes[from + 7] !== COLON || !isMonthShape(bytes, from, from + 7)) return false;
-        const month = monthJson(bytes, from);
-        if (month === null) return false;
-        out.ensure(month.length + 3);
-        if (count > 0) out.bytes[out.at++] = COMMA;
-        out.bytes[out.at++] = OPEN_BRACKET;
-        out.put(month);
-        out.bytes[out.at++] = COMMA;
+        if (to - from < 9 || bytes[from + 7] !== COLON || !isMonthShape(bytes, from, from + 7) || !monthTaken(bytes, from)) return false;
+        out.ensure(12);
+        const target = out.bytes;
+        let at = out.at;
+        if (count > 0) target[at++] = COMMA;
+        target[at++] = OPEN_BRACKET;
+        target[at++] = QUOTE;
+        for (let index = from; index < from + 7; index++) target[at++] = bytes[index] as number;
+        target[at++] = QUOTE;
+        target[at++] = COMMA;
+        out.at = at;
         if (!writeByteAmount(bytes, from + 8, to, amountTest, out)) return false;
         out.ensure(1);
         out.bytes[out.at++] = CLOSE_BRACKET;
@@ -234,8 +267,8 @@ function consentsReader(list: ObjectList): ByteReader | undefined {
   if ([channel, purpose, granted, recordedAt].some((field) => field.absent.kind !== 'required' || field.nullable)) return undefined;
   if (expiresAt.absent.kind !== 'omit' || expiresAt.nullable || defOf(granted.node)['type'] !== 'boolean') return undefined;
   if (!hasIsoPattern(recordedAt.node, ISO_DATE_TIME_PATTERN) || !hasIsoPattern(expiresAt.node, ISO_DATE_TIME_PATTERN)) return undefined;
-  const channelJson = textMemo(channel.write);
-  const purposeJson = textMemo(purpose.write);
+  const channelJson = (channel.nullable ? undefined : enumBytes(channel.node)) ?? textMemo(channel.write);
+  const purposeJson = (purpose.nullable ? undefined : enumBytes(purpose.node)) ?? textMemo(purpose.write);
   return (bytes, start, end, out) => {
     if (bytes[start] === OPEN_BRACKET) return false;
     out.ensure(1);
