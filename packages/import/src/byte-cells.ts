@@ -22,13 +22,14 @@ export class ByteOut {
   bytes: Buffer;
   at = 0;
 
+  /** Its buffers are never slices of Node's shared pool, so that one can be handed to another thread. */
   constructor(size = 1 << 16) {
-    this.bytes = Buffer.allocUnsafe(size);
+    this.bytes = Buffer.allocUnsafeSlow(size);
   }
 
   ensure(room: number): void {
     if (this.at + room <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + room));
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.at + room));
     this.bytes.copy(grown, 0, 0, this.at);
     this.bytes = grown;
   }

@@ -27,17 +27,30 @@ import type { ColumnMapping } from './mapping.js';
 import type { ObjectField, ObjectList, ValueWriter } from './schema-writer.js';
 import { CellProblem, readCell } from './values.js';
 
-/** The stored row's own columns of the last row written. */
-export interface ByteRowColumns {
-  id: string;
-  branchId: string;
-  managerId: string | null;
+/**
+ * The stored row's own columns (id, branch, manager) of the last row written: each as the bytes of
+ * the row it was taken from as it is (`starts`/`ends`), or else as a value read.
+ */
+export class ByteRowColumns {
+  bytes: Buffer = Buffer.alloc(0);
+  /** Where each column's text is in `bytes`, or -1 where it was read otherwise (then `values` has it). */
+  readonly starts = new Int32Array(3);
+  readonly ends = new Int32Array(3);
+  readonly values: unknown[] = [undefined, undefined, undefined];
+
+  /** Column 0 (id), 1 (branch) or 2 (manager) as text; null for a manager not given. */
+  text(column: number): string | null {
+    const start = this.starts[column] as number;
+    if (start !== -1) return this.bytes.toString('utf8', start, this.ends[column]);
+    const value = this.values[column];
+    return value === undefined ? (column === 2 ? null : '') : (value as string | null);
+  }
 }
 
 /**
  * Writes the document of the row whose cell `i` is bytes `cells[base + 2i]`…`cells[base + 2i + 1]`
- * of `bytes` to `out` (from its start) and its columns to `columns`; false where the row must go
- * the string way.
+ * of `bytes` to `out` (from `out.at` on) and its columns to `columns`; false where the row must go
+ * the string way (what it wrote is then to be taken back).
  */
 export type ByteCustomerRows = (bytes: Buffer, cells: Int32Array, base: number, out: ByteOut, columns: ByteRowColumns) => boolean;
 
@@ -429,8 +442,8 @@ export function compileByteCustomerRows(definition: KindDefinition, mapping: Col
       if (byteLeaf.read(bytes, start, end, out)) {
         // A column the byte reader took is its text as it is (a plain string, nothing to trim).
         if (byteLeaf.column !== -1) {
-          columnStarts[byteLeaf.column] = start;
-          columnEnds[byteLeaf.column] = end;
+          columns.starts[byteLeaf.column] = start;
+          columns.ends[byteLeaf.column] = end;
         }
         return PRESENT;
       }
@@ -490,13 +503,8 @@ export function compileByteCustomerRows(definition: KindDefinition, mapping: Col
     return PRESENT;
   };
 
-  /** Where the byte reader took each column's text from, this row; -1 where it did not. */
-  const columnStarts = new Int32Array(3);
-  const columnEnds = new Int32Array(3);
-
-  /** A column's value as the fast path reads it (readCell, else the mapping's default). */
-  const valueOf = (slot: number | undefined, column: number): unknown => {
-    if (columnStarts[column] !== -1) return bytes.toString('utf8', columnStarts[column], columnEnds[column]);
+  /** A column's value as the fast path reads it (readCell, else the mapping's default), where the byte reader did not take its text. */
+  const valueOf = (slot: number | undefined): unknown => {
     if (slot === undefined) return undefined;
     const leaf = plan.leaves[slot] as Leaf;
     const text = leaf.index === -1 ? undefined : bytes.toString('utf8', cells[base + 2 * leaf.index] as number, cells[base + 2 * leaf.index + 1] as number);
@@ -504,19 +512,19 @@ export function compileByteCustomerRows(definition: KindDefinition, mapping: Col
     const value = readCell(raw, leaf.type, offset);
     return value === undefined ? leaf.fallback : value;
   };
+  const columnSlotList = [plan.idSlot, plan.branchSlot, plan.managerSlot];
+  let columns: ByteRowColumns;
 
-  return (rowBytes, rowCells, rowBase, rowOut, columns) => {
+  return (rowBytes, rowCells, rowBase, rowOut, rowColumns) => {
     bytes = rowBytes;
     cells = rowCells;
     base = rowBase;
     out = rowOut;
-    out.at = 0;
-    columnStarts.fill(-1);
+    columns = rowColumns;
+    columns.starts.fill(-1);
     if (writeObject(root, true) !== PRESENT) return false;
-    columns.id = valueOf(plan.idSlot, 0) as string;
-    columns.branchId = valueOf(plan.branchSlot, 1) as string;
-    const manager = valueOf(plan.managerSlot, 2);
-    columns.managerId = manager === undefined ? null : (manager as string);
+    columns.bytes = bytes;
+    for (let column = 0; column < 3; column++) columns.values[column] = columns.starts[column] === -1 ? valueOf(columnSlotList[column]) : undefined;
     return true;
   };
 }

@@ -92,6 +92,7 @@ export class CsvByteReader {
   #headerRead = false;
   #text: TextMode | undefined;
   #entries = new Int32Array(1 << 16);
+  #closing: Promise<void> | undefined;
 
   private constructor(file: FileHandle, delimiter: string, options: ByteReaderOptions) {
     this.#file = file;
@@ -140,8 +141,10 @@ export class CsvByteReader {
     }
   }
 
-  async close(): Promise<void> {
-    await this.#file.close();
+  /** Closes the file, once however often it is asked (reading to the end closes it too). */
+  close(): Promise<void> {
+    this.#closing ??= this.#file.close();
+    return this.#closing;
   }
 
   /** Moves the bytes not yet split to the front and reads more after them. */
@@ -170,7 +173,7 @@ export class CsvByteReader {
 
   #finish(): void {
     this.#done = true;
-    void this.#file.close().catch(() => undefined);
+    this.close().catch(() => undefined);
   }
 
   #grow(needed: number): void {

@@ -3,7 +3,7 @@
 // thread while the thread holding the store only writes (see read-worker.ts).
 import { storedCustomerRow, type Customer, type StoredCustomerRow } from '@kequn/core';
 import { ByteOut } from './byte-cells.js';
-import { compileByteCustomerRows, type ByteCustomerRows, type ByteRowColumns } from './byte-customers.js';
+import { ByteRowColumns, compileByteCustomerRows, type ByteCustomerRows } from './byte-customers.js';
 import { CsvByteReader, isByteDelimiter, type ByteChunk, type ByteReaderOptions } from './csv-bytes.js';
 import type { CsvItem } from './csv-records.js';
 import { ImportSourceError } from './errors.js';
@@ -89,6 +89,8 @@ class BatchBuilder {
   readonly #fast: FastCustomerRows | undefined;
   readonly #packer: StoredRowPacker | undefined;
   readonly #encode: (record: Record<string, unknown>) => unknown;
+  /** Where documents are written when they are not packed. */
+  readonly #documentOut = new ByteOut();
 
   constructor(plan: ReadPlan, options: ReaderOptions, converter: RowConverter, header: readonly string[] | undefined) {
     this.#plan = plan;
@@ -106,6 +108,11 @@ class BatchBuilder {
   /** Whether a kept row's id is new: always, for a segment, whose ids are checked where all are seen. */
   isNew(key: string): boolean {
     return !this.#dedupe || this.seen.add(key);
+  }
+
+  /** `isNew` for a row the byte path wrote, making a string of its id only where ids are checked. */
+  isNewRow(columns: ByteRowColumns): boolean {
+    return !this.#dedupe || this.seen.add(columns.text(0) as string);
   }
 
   /** Where the record just kept came from (segments only). */
@@ -133,14 +140,25 @@ class BatchBuilder {
     else this.#packer.add(record as StoredCustomerRow);
   }
 
+  /** Where the byte path is to write the next document: the packer's buffer, or a buffer of this reader's own. */
+  get documentOut(): ByteOut {
+    return this.#packer?.documentOut ?? this.#documentOut;
+  }
+
   /**
-   * A customer the byte path wrote: its columns, and its document as bytes `start`…`end` of `bytes`;
+   * Keeps the customer the byte path wrote to `documentOut` from `start` on, with its columns;
    * `line`, `recordStart` and `recordEnd` say where its record is in the file.
    */
-  keepBytes(columns: ByteRowColumns, bytes: Buffer, start: number, end: number, line: number, recordStart: number, recordEnd: number): void {
+  keepWritten(start: number, columns: ByteRowColumns, line: number, recordStart: number, recordEnd: number): void {
     this.#origin(line, recordStart, recordEnd);
-    if (this.#packer !== undefined) this.#packer.addBytes(columns.id, columns.branchId, columns.managerId, bytes, start, end);
-    else this.batch.records.push({ id: columns.id, branchId: columns.branchId, managerId: columns.managerId, document: new Uint8Array(bytes.subarray(start, end)) } satisfies StoredCustomerRow);
+    if (this.#packer !== undefined) {
+      this.#packer.commitDocument(start, columns);
+      return;
+    }
+    const out = this.#documentOut;
+    const document = new Uint8Array(out.bytes.subarray(start, out.at));
+    out.at = 0;
+    this.batch.records.push({ id: columns.text(0) as string, branchId: columns.text(1) as string, managerId: columns.text(2), document } satisfies StoredCustomerRow);
   }
 
   /**
@@ -223,8 +241,7 @@ async function* byteBatches(
   transcode: ByteCustomerRows,
   builder: BatchBuilder,
 ): AsyncGenerator<ReadBatch, void, undefined> {
-  const out = new ByteOut();
-  const columns: ByteRowColumns = { id: '', branchId: '', managerId: null };
+  const columns = new ByteRowColumns();
   const width = header.length;
   /** A record's cells as strings, for every row the byte path does not take. */
   const cellsOf = (chunk: ByteChunk, at: number, count: number): string[] => {
@@ -251,9 +268,12 @@ async function* byteBatches(
           const count = entries[at + 1] as number;
           const cells = at + 4;
           at = cells + 2 * count;
-          if (count === width && transcode(bytes, entries, cells, out, columns) && builder.isNew(columns.id)) {
-            builder.keepBytes(columns, out.bytes, 0, out.at, line, base + recordStart, base + recordEnd);
+          const out = builder.documentOut;
+          const start = out.at;
+          if (count === width && transcode(bytes, entries, cells, out, columns) && builder.isNewRow(columns)) {
+            builder.keepWritten(start, columns, line, base + recordStart, base + recordEnd);
           } else {
+            out.at = start;
             builder.row(judgeCsvItem({ kind: 'record', line, fields: cellsOf(chunk, cells, count) }, header, plan.encoding, false), base + recordStart, base + recordEnd);
           }
         }

@@ -94,7 +94,8 @@ describe('stored rows packed as UTF-8', () => {
     packer.add({ id: '', branchId: '', managerId: '', document: '' });
     packer.add({ id: 'C1', branchId: 'B', managerId: null, document: new Uint8Array(0) });
     const packed = packer.take();
-    expect([...packed.lengths]).toEqual([0, 0, 0, 0, 2, 1, -1, 0]);
+    // Four lengths a row: document, id, branch, manager (-1: none).
+    expect([...packed.lengths]).toEqual([0, 0, 0, 0, 0, 2, 1, -1]);
     expect(unpackStoredRows(packed).map(received)).toEqual([
       { id: '', branchId: '', managerId: '', document: Buffer.alloc(0) },
       { id: 'C1', branchId: 'B', managerId: null, document: Buffer.alloc(0) },
