@@ -3,7 +3,7 @@
 // either the whole file, or (one of several reading threads) the segments it is given, in order.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isKequnError } from '@kequn/core';
-import { openReader, openSegmentReader, type ReadBatch, type ReadPlan, type ReadSegment } from './reading.js';
+import { openReader, openSegmentReader, segmentContext, type ReadBatch, type ReadPlan, type ReadSegment } from './reading.js';
 import type { ReaderMessage, SegmentWork, WriterMessage } from './worker-reading.js';
 
 const AHEAD = 2;
@@ -37,10 +37,13 @@ async function run(port: NonNullable<typeof parentPort>): Promise<void> {
       for await (const batch of reader.batches) await postBatch(batch, undefined, AHEAD);
     } else {
       post({ type: 'opened', missingColumns: [] });
+      const header = work.header ?? [];
+      // Compiled once for all of this thread's segments.
+      const context = segmentContext(plan, header, { pack: true });
+      if (context === undefined) throw new Error(`${plan.path} cannot be read as bytes with its mapping`);
       for (const { index, start, stop } of work.segments) {
-        const segment: ReadSegment = { start, stop, line: 1, header: index === 0 ? undefined : work.header };
-        const reader = await openSegmentReader(plan, segment, { pack: true });
-        if (reader === undefined) throw new Error(`segment ${index} of ${plan.path} cannot be read as bytes`);
+        const segment: ReadSegment = { start, stop, line: 1, header: index === 0 ? undefined : header };
+        const reader = await openSegmentReader(plan, segment, context);
         for await (const batch of reader.batches) await postBatch(batch, index, SEGMENT_AHEAD);
         post({ type: 'segment', segment: index, ...reader.ended() });
       }
