@@ -228,8 +228,7 @@ function monthlyAveragesReader(list: ObjectList): ByteReader | undefined {
   return (bytes, start, end, out) => {
     // A list in JSON is read by readCell; a `|` can be in no item this reads, so needs no search.
     if (bytes[start] === OPEN_BRACKET) return false;
-    out.ensure(1);
-    out.bytes[out.at++] = OPEN_BRACKET;
+    out.push(OPEN_BRACKET);
     let count = 0;
     for (let from = start; from < end; ) {
       let to = from;
@@ -248,15 +247,13 @@ function monthlyAveragesReader(list: ObjectList): ByteReader | undefined {
         target[at++] = COMMA;
         out.at = at;
         if (!writeByteAmount(bytes, from + 8, to, amountTest, out)) return false;
-        out.ensure(1);
-        out.bytes[out.at++] = CLOSE_BRACKET;
+        out.push(CLOSE_BRACKET);
         count += 1;
       }
       from = to + 1;
     }
     if (!list.lengthAllowed(count)) return false;
-    out.ensure(1);
-    out.bytes[out.at++] = CLOSE_BRACKET;
+    out.push(CLOSE_BRACKET);
     return true;
   };
 }
@@ -284,8 +281,7 @@ function consentsReader(list: ObjectList): ByteReader | undefined {
   const purposeJson = (purpose.nullable ? undefined : enumBytes(purpose.node)) ?? textMemo(purpose.write);
   return (bytes, start, end, out) => {
     if (bytes[start] === OPEN_BRACKET) return false;
-    out.ensure(1);
-    out.bytes[out.at++] = OPEN_BRACKET;
+    out.push(OPEN_BRACKET);
     let count = 0;
     for (let from = start; from < end; ) {
       // One pass finds the item's end and its slashes.
@@ -331,19 +327,16 @@ function consentsReader(list: ObjectList): ByteReader | undefined {
         out.bytes[out.at++] = COMMA;
         putQuoted(bytes, third + 1, recordedEnd, out);
         if (expires) {
-          out.ensure(1);
-          out.bytes[out.at++] = COMMA;
+          out.push(COMMA);
           putQuoted(bytes, fourth + 1, to, out);
         }
-        out.ensure(1);
-        out.bytes[out.at++] = CLOSE_BRACKET;
+        out.push(CLOSE_BRACKET);
         count += 1;
       }
       from = to + 1;
     }
     if (!list.lengthAllowed(count)) return false;
-    out.ensure(1);
-    out.bytes[out.at++] = CLOSE_BRACKET;
+    out.push(CLOSE_BRACKET);
     return true;
   };
 }
@@ -392,12 +385,11 @@ export function compileByteCustomerRows(definition: KindDefinition, mapping: Col
   if (plan === undefined) return undefined;
   const { offset } = plan;
   const pieces: string[] = [];
-  const columnSlots = new Set([plan.idSlot, plan.branchSlot, plan.managerSlot]);
   const byteLeaves = plan.leaves.map((leaf, slot): ByteLeaf => {
     const read = byteReaderFor(leaf);
-    // The stored row's own columns are read again as values, so they are not remembered as JSON.
-    const memo = read === undefined && !columnSlots.has(slot) ? new ByteMemo<Remembered>() : undefined;
     const column = slot === plan.idSlot ? 0 : slot === plan.branchSlot ? 1 : slot === plan.managerSlot ? 2 : -1;
+    // The stored row's own columns are read again as values, so they are not remembered as JSON.
+    const memo = read === undefined && column === -1 ? new ByteMemo<Remembered>() : undefined;
     return { kind: 'leaf', leaf, column, read, empty: remembered(stringJson(leaf, undefined, offset, pieces)), memo };
   });
 
@@ -469,8 +461,7 @@ export function compileByteCustomerRows(definition: KindDefinition, mapping: Col
    */
   const writeObject = (object: ByteObject, isRoot: boolean): Outcome => {
     const mark = out.at;
-    out.ensure(1);
-    out.bytes[out.at++] = OPEN_BRACE;
+    out.push(OPEN_BRACE);
     let written = 0;
     let given = false;
     let missingRequired = false;
@@ -498,8 +489,7 @@ export function compileByteCustomerRows(definition: KindDefinition, mapping: Col
       out.at = mark;
       return ABSENT;
     }
-    out.ensure(1);
-    out.bytes[out.at++] = CLOSE_BRACE;
+    out.push(CLOSE_BRACE);
     return PRESENT;
   };
 

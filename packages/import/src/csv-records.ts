@@ -47,11 +47,6 @@ export class CsvRecordSplitter {
     this.#first = start.atStart ?? true;
   }
 
-  /** The line the text not yet split starts on. */
-  get line(): number {
-    return this.#line;
-  }
-
   /**
    * Reads the one record that starts at `start` of `text` (a record boundary), as `push` would:
    * where it ends, the lines it spans and its item (none for an empty line); undefined when the

@@ -73,19 +73,6 @@ export class StoredRowPacker {
     this.#columns(at, row.id, row.branchId, row.managerId);
   }
 
-  /**
-   * Packs a row whose document is `source[start, end)`, UTF-8 JSON already (a reader that builds
-   * documents as bytes), without making it a string.
-   */
-  addBytes(id: string, branchId: string, managerId: string | null, source: Uint8Array, start: number, end: number): void {
-    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > source.length) {
-      throw new RangeError(`StoredRowPacker.addBytes: the document of customer "${id}" is bytes [${start}, ${end}) of a source of ${source.length} bytes`);
-    }
-    const at = this.#nextRow();
-    this.#lengths[at] = this.#copy(source, start, end);
-    this.#columns(at, id, branchId, managerId);
-  }
-
   /** The rows so far, handed over; the packer starts again empty. */
   take(): PackedStoredRows {
     const out = this.#out;

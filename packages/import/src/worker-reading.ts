@@ -189,16 +189,32 @@ async function headIsUtf8(path: string): Promise<boolean> {
   }
 }
 
-/** A record's values joined by commas, as a reject file shows a row, read again from the file. */
-function rawRecord(path: string, delimiter: string, start: number, end: number): string {
-  const file = openSync(path, 'r');
-  try {
+/**
+ * Reads records back from the file, for the reject lines of repeated ids: each record's values
+ * joined by commas, as a reject file shows a row. The file is opened at the first and kept open.
+ */
+class RawRecords {
+  readonly #path: string;
+  readonly #splitter: CsvRecordSplitter;
+  #file: number | undefined;
+
+  constructor(path: string, delimiter: string) {
+    this.#path = path;
+    this.#splitter = new CsvRecordSplitter(delimiter, { atStart: false });
+  }
+
+  read(start: number, end: number): string {
+    this.#file ??= openSync(this.#path, 'r');
     const bytes = Buffer.allocUnsafe(end - start);
-    readSync(file, bytes, 0, bytes.length, start);
-    const step = new CsvRecordSplitter(delimiter, { atStart: false }).readOne(bytes.toString('utf8'), 0, true, 1);
-    return step?.item?.kind === 'record' ? step.item.fields.join(',') : bytes.toString('utf8').trimEnd();
-  } finally {
-    closeSync(file);
+    readSync(this.#file, bytes, 0, bytes.length, start);
+    const text = bytes.toString('utf8');
+    const step = this.#splitter.readOne(text, 0, true, 1);
+    return step?.item?.kind === 'record' ? step.item.fields.join(',') : text.trimEnd();
+  }
+
+  close(): void {
+    if (this.#file !== undefined) closeSync(this.#file);
+    this.#file = undefined;
   }
 }
 
@@ -228,12 +244,13 @@ export async function openReaderOnWorkers(plan: ReadPlan, readers: number, segme
 
   const identityColumn = Object.entries(plan.mapping.columns).find(([, field]) => field === definition.identityField)?.[0] ?? definition.identityField;
   const seen = new SeenKeys();
-  const delimiter = plan.delimiter ?? ',';
+  const raw = new RawRecords(plan.path, plan.delimiter ?? ',');
 
   /** A segment's batch with its lines put right and its repeated ids rejected, as one reader would have. */
   const settle = (batch: ReadBatch, lineBase: number): ReadBatch => {
     const rows = batch.packed === undefined ? (batch.records as StoredCustomerRow[]) : unpackStoredRows(batch.packed);
-    const origins = batch.origins ?? new Float64Array(rows.length * 3);
+    const origins = batch.origins;
+    if (origins === undefined) throw new Error(`A segment of ${plan.path} came without the lines of its rows`);
     const rejects: RejectedRow[] = batch.rejects.map((reject) => ({ ...reject, line: lineBase + reject.line - 1 }));
     const kept: StoredCustomerRow[] = [];
     let duplicates = 0;
@@ -246,7 +263,7 @@ export async function openReaderOnWorkers(plan: ReadPlan, readers: number, segme
       duplicates += 1;
       const line = lineBase + (origins[index * 3] as number) - 1;
       const reason = `duplicate ${definition.noun} ${row.id}: an earlier row of this file has it and was kept`;
-      rejects.push({ line, column: identityColumn, reason, raw: rawRecord(plan.path, delimiter, origins[index * 3 + 1] as number, origins[index * 3 + 2] as number) });
+      rejects.push({ line, column: identityColumn, reason, raw: raw.read(origins[index * 3 + 1] as number, origins[index * 3 + 2] as number) });
     }
     if (duplicates > 0) rejects.sort((left, right) => left.line - right.line);
     return { records: kept, rejects, read: batch.read, duplicates: batch.duplicates + duplicates };
@@ -283,6 +300,7 @@ export async function openReaderOnWorkers(plan: ReadPlan, readers: number, segme
         }
       }
     } finally {
+      raw.close();
       await Promise.all(channels.map((channel) => channel.stop()));
     }
   }
